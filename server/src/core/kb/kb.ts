@@ -1,0 +1,81 @@
+// The knowledge base: which calls publish, set up, tear down or send to a CPU. Data, looked up by callee.
+import type { KbEntry } from '../types';
+import { BUILTIN_ENTRIES, BUILTIN_LEXICON } from './builtin';
+
+/** Names that are not role-bearing calls but shape CPU identity and control flow. */
+export interface Lexicon {
+  /** Calls that evaluate to the running CPU: smp_processor_id(), raw_smp_processor_id(), get_cpu(). */
+  selfCpu: string[];
+  /** Calls that map a CPU to another id of the same CPU: xen_vcpu_nr(cpu), per_cpu(var, cpu). */
+  cpuMappers: { name: string; arg: number }[];
+  /** Expressions that denote the online mask (after stripping '&', casts and parentheses). */
+  onlineMasks: string[];
+  /** Calls that do not return: BUG(), panic(). */
+  noReturn: string[];
+  /** Calls that do not return when their first argument is true: BUG_ON(x). */
+  noReturnIf: string[];
+  /** Calls that pass a condition through unchanged: WARN_ON(x), unlikely(x). */
+  transparent: string[];
+  /** Calls whose arguments are only reported: pr_err(), printk(). A status passed only here is ignored. */
+  reporters: string[];
+  /** Loop macros followed by a body: for_each_online_cpu(cpu) { ... }. Matched as prefixes. */
+  loopMacroPrefixes: string[];
+}
+
+export class KnowledgeBase {
+  private readonly byName = new Map<string, KbEntry[]>();
+  private readonly byField = new Map<string, KbEntry[]>();
+
+  constructor(readonly entries: readonly KbEntry[], readonly lexicon: Lexicon = BUILTIN_LEXICON) {
+    for (const e of entries) {
+      const key = e.kind === 'field' ? fieldOf(e.name) : e.name;
+      const map = e.kind === 'field' ? this.byField : this.byName;
+      const list = map.get(key) ?? [];
+      list.push(e);
+      map.set(key, list);
+    }
+  }
+
+  static builtin(): KnowledgeBase {
+    return new KnowledgeBase(BUILTIN_ENTRIES);
+  }
+
+  /** A knowledge base with extra entries; they come after (and so may refine) the existing ones. */
+  extend(extra: readonly KbEntry[]): KnowledgeBase {
+    return extra.length ? new KnowledgeBase([...this.entries, ...extra], this.lexicon) : this;
+  }
+
+  /** Entries for a plain function call. */
+  forFunction(name: string): readonly KbEntry[] {
+    return this.byName.get(name) ?? [];
+  }
+
+  /**
+   * Entries for a call through a member: `obj.field(...)` or `obj->field(...)`.
+   * A field entry named `obj.field` matches only that object; a bare `field` matches any.
+   */
+  forField(object: string, field: string): readonly KbEntry[] {
+    const list = this.byField.get(field);
+    if (!list) return [];
+    const obj = object.replace(/^[&*(\s]+|[)\s]+$/g, '');
+    return list.filter((e) => !e.name.includes('.') || objectOf(e.name) === obj || obj.endsWith('.' + objectOf(e.name)) || obj.endsWith('>' + objectOf(e.name)));
+  }
+
+  /** Every identifier that can make a file relevant (for token prefilters). */
+  tokens(): Set<string> {
+    const out = new Set<string>();
+    for (const k of this.byName.keys()) out.add(k);
+    for (const k of this.byField.keys()) out.add(k);
+    return out;
+  }
+}
+
+function fieldOf(name: string): string {
+  const i = name.lastIndexOf('.');
+  return i < 0 ? name : name.slice(i + 1);
+}
+
+function objectOf(name: string): string {
+  const i = name.lastIndexOf('.');
+  return i < 0 ? '' : name.slice(0, i);
+}
