@@ -1,0 +1,49 @@
+// Status bar item showing the language server's state.
+import * as vscode from 'vscode';
+
+export type ServerState = 'starting' | 'ready' | 'indexing' | 'crashed-restarting' | 'stopped';
+
+const LOOK: Record<ServerState, { icon: string; text: string; tip: string }> = {
+  starting: { icon: '$(sync~spin)', text: 'starting', tip: 'The Hotplug Race server is starting.' },
+  ready: { icon: '$(check)', text: 'ready', tip: 'The Hotplug Race server is ready.' },
+  indexing: { icon: '$(sync~spin)', text: 'indexing', tip: 'The Hotplug Race server is indexing the workspace.' },
+  'crashed-restarting': { icon: '$(warning)', text: 'restarting', tip: 'The Hotplug Race server crashed and is being restarted.' },
+  stopped: { icon: '$(error)', text: 'stopped', tip: 'The Hotplug Race server is stopped. Click to restart it.' },
+};
+
+export class ServerStatus implements vscode.Disposable {
+  private readonly item: vscode.StatusBarItem;
+  private current: ServerState = 'stopped';
+  private readonly changed = new vscode.EventEmitter<ServerState>();
+  readonly onDidChange = this.changed.event;
+
+  constructor() {
+    this.item = vscode.window.createStatusBarItem('hotplugRace.status', vscode.StatusBarAlignment.Right, 100);
+    this.item.name = 'Hotplug Race';
+    this.set('starting');
+    this.item.show();
+  }
+
+  get state(): ServerState {
+    return this.current;
+  }
+
+  /** `detail` is appended to the tooltip (e.g. why the server stopped, how many files are indexed). */
+  set(state: ServerState, detail?: string): void {
+    const look = LOOK[state];
+    this.current = state;
+    this.item.text = `${look.icon} Hotplug: ${look.text}`;
+    this.item.tooltip = detail ? `${look.tip}\n${detail}` : look.tip;
+    this.item.command = state === 'stopped' ? 'hotplugRace.restartServer' : 'hotplugRace.showOutput';
+    this.item.backgroundColor =
+      state === 'stopped' ? new vscode.ThemeColor('statusBarItem.errorBackground')
+      : state === 'crashed-restarting' ? new vscode.ThemeColor('statusBarItem.warningBackground')
+      : undefined;
+    this.changed.fire(state);
+  }
+
+  dispose(): void {
+    this.item.dispose();
+    this.changed.dispose();
+  }
+}
