@@ -1,0 +1,124 @@
+// `hotplug-race scan [PATH ...] [--format text|json|sarif] [--rules FILE] [--follow-symlinks]`.
+// Exit 0: no findings; 1: findings; 2: usage or I/O error (message on stderr).
+import * as fs from 'fs';
+import * as path from 'path';
+import { KnowledgeBase } from '../core/kb/kb';
+import { packageRoot } from '../core/package-root';
+import type { InputProblem, KbEntry } from '../core/types';
+import { type CliIo, parseArgs, UsageError } from './args';
+import { formatJson } from './format-json';
+import { formatSarif } from './format-sarif';
+import { formatText } from './format-text';
+import { scan, ScanInputError } from './scan-engine';
+
+export const SCAN_HELP = `Usage: hotplug-race scan [PATH ...] [options]
+
+Checks *.c and *.h files (directories are read recursively) for CPU hot-plug ordering races.
+With no PATH, scans the sample tree shipped with hotplug-race.
+
+Options:
+  --format text|json|sarif   output format (default text)
+  --rules FILE               extra knowledge-base rules (.hotplug-race.json format)
+  --follow-symlinks          follow symlinks that lead outside the given trees
+  --max-file-size BYTES      skip larger files (default 5242880)
+  -h, --help                 this help
+
+Exit codes: 0 no findings, 1 findings, 2 usage or I/O error.
+`;
+
+const FORMATS = ['text', 'json', 'sarif'] as const;
+
+export async function run(argv: string[], io: CliIo): Promise<number> {
+  let values: Record<string, string | boolean | string[] | undefined>;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs(argv, {
+      format: { type: 'string', short: 'f' },
+      rules: { type: 'string' },
+      'follow-symlinks': { type: 'boolean' },
+      'max-file-size': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    }));
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    io.err(`hotplug-race scan: ${err.message}\n\n${SCAN_HELP}`);
+    return 2;
+  }
+  if (values.help) {
+    io.out(SCAN_HELP);
+    return 0;
+  }
+  const format = (values.format as string | undefined) ?? 'text';
+  if (!(FORMATS as readonly string[]).includes(format)) {
+    io.err(`hotplug-race scan: unknown format '${format}' (use text, json or sarif)\n`);
+    return 2;
+  }
+  let maxFileSize: number | undefined;
+  if (values['max-file-size'] !== undefined) {
+    maxFileSize = Number(values['max-file-size']);
+    if (!Number.isInteger(maxFileSize) || maxFileSize < 1) {
+      io.err(`hotplug-race scan: --max-file-size must be a positive number of bytes\n`);
+      return 2;
+    }
+  }
+
+  let kb = KnowledgeBase.builtin();
+  if (typeof values.rules === 'string') {
+    const loaded = loadRules(values.rules, io);
+    if (!loaded) return 2;
+    kb = kb.extend(loaded);
+  }
+
+  const paths = positionals.length ? positionals : [samplesDir()];
+  const warnings: string[] = [];
+  let result;
+  try {
+    result = await scan(paths, { kb, followSymlinks: !!values['follow-symlinks'], maxFileSize, onWarning: (m) => warnings.push(m) });
+  } catch (err) {
+    if (err instanceof ScanInputError) {
+      io.err(`hotplug-race scan: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  for (const w of warnings) io.err(`hotplug-race scan: warning: ${w}\n`);
+  if (format === 'json') io.out(formatJson(result.findings, result.stats));
+  else if (format === 'sarif') io.out(formatSarif(result.findings));
+  else io.out(formatText(result.findings));
+  return result.findings.length ? 1 : 0;
+}
+
+/** The bundled sample tree, found from the installed package, not the cwd. */
+export function samplesDir(): string {
+  return path.join(packageRoot(), 'samples');
+}
+
+interface RulesLoader {
+  loadRulesText(file: string, text: string): { entries: KbEntry[]; problems: InputProblem[] };
+}
+
+/** Reads a rules file; on problems prints `file:line:col: error: message` lines and returns undefined. */
+function loadRules(file: string, io: CliIo): KbEntry[] | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    io.err(`hotplug-race scan: cannot read rules file ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}\n`);
+    return undefined;
+  }
+  let loader: RulesLoader;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    loader = require('../core/kb/rules-file') as RulesLoader;
+  } catch {
+    io.err(`hotplug-race scan: --rules is not available in this build (rules-file loader missing)\n`);
+    return undefined;
+  }
+  const { entries, problems } = loader.loadRulesText(file, text);
+  const errors = problems.filter((p) => p.severity === 'error');
+  for (const p of problems) {
+    const where = p.span ? `${file}:${p.span.startLine + 1}:${p.span.startCol + 1}` : `${file}:1:1`;
+    io.err(`${where}: ${p.severity === 'error' ? 'error' : 'warning'}: ${p.message}\n`);
+  }
+  return errors.length ? undefined : entries;
+}

@@ -1,0 +1,149 @@
+// The scan engine: collect the C files under the given paths, analyse them as one project, return the findings.
+// Kept small on purpose (scan(paths, options) → { findings, stats }) so it can be optimised behind this interface.
+import * as fs from 'fs';
+import * as path from 'path';
+import { KnowledgeBase } from '../core/kb/kb';
+import type { Finding } from '../core/types';
+import { createProject } from '../lsp/project-api';
+
+export interface ScanOptions {
+  kb?: KnowledgeBase;
+  /** Follow symlinks that lead outside the given trees (inside ones are always followed). */
+  followSymlinks?: boolean;
+  /** Files larger than this are skipped (default 5 MB). */
+  maxFileSize?: number;
+  functionBudgetMs?: number;
+  /** Non-fatal problems (an unreadable file, a skipped binary). */
+  onWarning?: (message: string) => void;
+}
+
+export interface ScanStats {
+  files: number;
+  functions: number;
+  ms: number;
+}
+
+export interface ScanResult {
+  findings: Finding[];
+  stats: ScanStats;
+}
+
+/** A given PATH that does not exist or cannot be read: a usage/I-O error (exit 2). */
+export class ScanInputError extends Error {}
+
+const DEFAULT_MAX = 5 * 1024 * 1024;
+
+export function isCFile(name: string): boolean {
+  return /\.[ch]$/.test(name);
+}
+
+/**
+ * Files to scan, named as given or joined from the given directory, sorted within each directory.
+ * Symlinks are followed only when their target is inside one of the given trees, unless followSymlinks.
+ */
+export function collectFiles(paths: string[], options: Pick<ScanOptions, 'followSymlinks' | 'onWarning'> = {}): string[] {
+  const roots: string[] = [];
+  for (const p of paths) {
+    try {
+      roots.push(fs.realpathSync(p));
+    } catch (err) {
+      throw new ScanInputError(`${p}: ${describe(err)}`);
+    }
+  }
+  const inside = (real: string) => roots.some((r) => real === r || real.startsWith(r.endsWith(path.sep) ? r : r + path.sep));
+  const seen = new Set<string>();
+  const visitedDirs = new Set<string>();
+  const out: string[] = [];
+
+  const walk = (dir: string, realDir: string): void => {
+    if (visitedDirs.has(realDir)) return;
+    visitedDirs.add(realDir);
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch (err) {
+      options.onWarning?.(`${dir}: ${describe(err)}`);
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      const shown = path.join(dir, e.name);
+      if (e.isDirectory()) walk(shown, path.join(realDir, e.name));
+      else if (e.isFile()) {
+        if (isCFile(e.name)) add(shown, path.join(realDir, e.name));
+      } else if (e.isSymbolicLink()) {
+        let real: string;
+        let st: fs.Stats;
+        try {
+          real = fs.realpathSync(shown);
+          st = fs.statSync(real);
+        } catch {
+          continue; // dangling link
+        }
+        if (!options.followSymlinks && !inside(real)) continue;
+        if (st.isDirectory()) walk(shown, real);
+        else if (st.isFile() && isCFile(e.name)) add(shown, real);
+      }
+    }
+  };
+  const add = (shown: string, real: string): void => {
+    if (seen.has(real)) return;
+    seen.add(real);
+    out.push(shown);
+  };
+
+  for (let i = 0; i < paths.length; i++) {
+    const st = fs.statSync(roots[i]);
+    if (st.isDirectory()) walk(paths[i], roots[i]);
+    else if (st.isFile()) add(paths[i], roots[i]);
+    else throw new ScanInputError(`${paths[i]}: not a file or directory`);
+  }
+  return out;
+}
+
+export async function scan(paths: string[], options: ScanOptions = {}): Promise<ScanResult> {
+  const t0 = performance.now();
+  const files = collectFiles(paths, options);
+  const project = createProject(options.kb ?? KnowledgeBase.builtin(), { functionBudgetMs: options.functionBudgetMs });
+  const max = options.maxFileSize ?? DEFAULT_MAX;
+  const loaded: string[] = [];
+  for (const file of files) {
+    let buf: Buffer;
+    try {
+      if (fs.statSync(file).size > max) {
+        options.onWarning?.(`${file}: skipped, larger than ${max} bytes`);
+        continue;
+      }
+      buf = fs.readFileSync(file);
+    } catch (err) {
+      options.onWarning?.(`${file}: ${describe(err)}`);
+      continue;
+    }
+    if (buf.includes(0)) {
+      options.onWarning?.(`${file}: skipped, binary file`);
+      continue;
+    }
+    project.setFile(file, buf.toString('utf8'));
+    loaded.push(file);
+  }
+  const findings: Finding[] = [];
+  let functions = 0;
+  for (const file of loaded) {
+    findings.push(...project.findings(file));
+    functions += project.functions(file).length;
+  }
+  findings.sort(compareFindings);
+  return { findings, stats: { files: loaded.length, functions, ms: Math.round(performance.now() - t0) } };
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  return a.span.start - b.span.start || a.span.end - b.span.end || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
+}
+
+function describe(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  if (e.code === 'ENOENT') return 'no such file or directory';
+  if (e.code === 'EACCES') return 'permission denied';
+  return e.message ?? String(err);
+}
