@@ -1,0 +1,270 @@
+// Candidate edits for each fixable code, before verification. Each builder either returns variants
+// or says why a variant cannot be built; verification then decides what is offered.
+import type { Lexicon } from '../core/kb/kb';
+import type { Finding } from '../core/types';
+import { conflicts, hiddenControlFlow, mentionedIn, mentions, writes } from './dataflow';
+import type { TextEdit } from './edits';
+import { declarationPoint, errorLabel, freshStatusName, functionOf, returnKind, statusVariable } from './function-facts';
+import { afterStatement, blockIndent, deleteStatement, underGuard } from './layout';
+import { between, isStatementList, siteOf, statementsInRange, type Site } from './sites';
+import type { SyntaxNode } from './syntax';
+import { eolOf, indentAt, lineStart } from './text-style';
+
+export type Variant = 'guard' | 'bail-out' | 'move';
+
+export interface Candidate {
+  variant: Variant;
+  title: string;
+  edits: TextEdit[];
+}
+
+export interface Built {
+  candidates: Candidate[];
+  /** Why variants could not be built (the first is the most relevant). */
+  reasons: string[];
+}
+
+interface Ctx {
+  text: string;
+  root: SyntaxNode;
+  lex: Lexicon;
+  eol: string;
+  finding: Finding;
+}
+
+export function buildCandidates(text: string, root: SyntaxNode, finding: Finding, lex: Lexicon): Built {
+  const ctx: Ctx = { text, root, lex, eol: eolOf(text), finding };
+  switch (finding.code) {
+    case 'HP001':
+      return hp001(ctx);
+    case 'HP002':
+      return hp002(ctx);
+    case 'HP003':
+      return hp003(ctx);
+    default:
+      return { candidates: [], reasons: [`${finding.code} has no automatic fix`] };
+  }
+}
+
+function sites(ctx: Ctx): { a: Site; b: Site } | string {
+  const f = ctx.finding;
+  if (!f.other) return 'the finding names only one call';
+  const a = siteOf(ctx.root, f.primary, ctx.lex);
+  const b = siteOf(ctx.root, f.other, ctx.lex);
+  if (!a || !b) return 'the calls are no longer where the analysis found them';
+  if (f.primary.callSite === f.other.callSite || a.call.id === b.call.id) return 'both events come from the same call, so there is nothing to reorder';
+  return { a, b };
+}
+
+const fnName = (s: Site): string => `\`${s.event.callee}()\``;
+
+/** Whether the set-up reports a status a fix can check: the knowledge base says so for a direct call. */
+function returnsStatus(s: Site): boolean {
+  return !!s.event.entry.returnsStatus && s.event.via.length <= 1;
+}
+
+/** Reasons why moving `moved` across `jumped` (statements of the same block) would change meaning. */
+function moveProblem(ctx: Ctx, moved: SyntaxNode, movedCall: SyntaxNode, jumped: SyntaxNode[], what: string): string | undefined {
+  const hidden = hiddenControlFlow(jumped, ctx.lex);
+  if (hidden) return hidden;
+  const args = movedCall.childForFieldName('arguments');
+  const argUse = conflicts(args ? mentions(args) : new Set(), jumped);
+  if (argUse.length) return `the ${what}'s arguments use \`${argUse[0]}\`, which is computed between the two calls`;
+  const otherUse = conflicts(mentions(moved), jumped);
+  if (otherUse.length) return `the ${what} statement uses \`${otherUse[0]}\`, which is computed between the two calls`;
+  const seen = mentionedIn(jumped);
+  const changed = [...writes(moved)].filter((x) => seen.has(x));
+  if (changed.length) return `moving the ${what} would change \`${changed[0]}\`, which the statements in between use`;
+  return undefined;
+}
+
+/** The status variable for guard and bail-out shapes, with any declaration it needs. */
+interface Status {
+  name: string;
+  declare?: TextEdit;
+}
+
+function chooseStatus(ctx: Ctx, setup: Site, publish: Site, region: SyntaxNode[], publishFirst: boolean): Status | string {
+  if (setup.shape.kind === 'assign') {
+    const v = setup.shape.variable;
+    if (publish.shape.kind === 'assign' && publish.shape.variable !== v) {
+      return `the set-up's result goes to \`${v}\` but the publish's to \`${publish.shape.variable}\`; guarding would leave \`${publish.shape.variable}\` unset`;
+    }
+    if (conflicts(new Set([v]), region).length) return `\`${v}\` is changed between the two calls`;
+    return { name: v };
+  }
+  const used = mentionedIn(region);
+  if (publish.shape.kind === 'assign') {
+    const v = publish.shape.variable;
+    // Set-up moved before the publish: code in between already sees the publish's status, as before.
+    if (!publishFirst && used.has(v)) return `\`${v}\` is used between the two calls`;
+    return { name: v };
+  }
+  const fn = functionOf(publish.stmt);
+  if (!fn) return 'the calls are not inside a function';
+  const existing = statusVariable(publish.stmt);
+  if (existing && !used.has(existing) && !mentions(publish.stmt).has(existing)) return { name: existing };
+  const name = freshStatusName(fn);
+  const point = declarationPoint(fn);
+  if (!point) return 'the function has no body to declare a status variable in';
+  if (point.after) {
+    return { name, declare: { start: point.after.endIndex, end: point.after.endIndex, newText: `${ctx.eol}${indentAt(ctx.text, point.after.startIndex)}int ${name};` } };
+  }
+  const first = point.before!;
+  const at = lineStart(ctx.text, first.startIndex);
+  return { name, declare: { start: at, end: at, newText: `${indentAt(ctx.text, first.startIndex)}int ${name};${ctx.eol}${ctx.eol}` } };
+}
+
+/** The set-up statement rewritten to store its result in `status`, keeping any checking wrapper. */
+function setupLines(setup: Site, status: string): string[] {
+  const stmtText = setup.stmt.text;
+  switch (setup.shape.kind) {
+    case 'assign':
+      return [stmtText];
+    case 'bare':
+      return [`${status} = ${setup.call.text};`];
+    case 'wrap': {
+      const s = setup.stmt.startIndex;
+      const kept = stmtText.slice(0, setup.call.startIndex - s) + status + stmtText.slice(setup.call.endIndex - s);
+      return [`${status} = ${setup.call.text};`, kept];
+    }
+    default:
+      return [];
+  }
+}
+
+/** True when the wrapper never returns on failure (BUG_ON): no guard or bail-out is needed after it. */
+function stopsOnFailure(ctx: Ctx, setup: Site): boolean {
+  return setup.shape.kind === 'wrap' && ctx.lex.noReturnIf.includes(setup.shape.wrapper);
+}
+
+function bailLine(ctx: Ctx, publish: Site, status: string): { line: string; how: string } | string {
+  const fn = functionOf(publish.stmt)!;
+  const label = errorLabel(fn, publish.stmt, status);
+  if (label) return { line: `goto ${label};`, how: `goto ${label}` };
+  const kind = returnKind(fn);
+  if (kind === 'int') return { line: `return ${status};`, how: 'return' };
+  if (kind === 'void') return { line: 'return;', how: 'return' };
+  return `the function returns \`${fn.childForFieldName('type')?.text}\`, so it cannot return the status`;
+}
+
+function hp001(ctx: Ctx): Built {
+  const s = sites(ctx);
+  if (typeof s === 'string') return { candidates: [], reasons: [s] };
+  const publish = s.a;
+  const setup = s.b;
+  const reasons: string[] = [];
+  if (publish.stmt.parent?.id !== setup.stmt.parent?.id || !isStatementList(publish.stmt.parent)) {
+    return { candidates: [], reasons: [`${fnName(setup)} and ${fnName(publish)} are in different blocks, so they cannot be reordered locally`] };
+  }
+  if (setup.stmt.startIndex < publish.stmt.endIndex) {
+    return { candidates: [], reasons: [`${fnName(setup)} does not follow ${fnName(publish)} in the same block`] };
+  }
+  if (setup.shape.kind === 'other') return { candidates: [], reasons: [setup.shape.reason] };
+  const jumped = [publish.stmt, ...between(publish.stmt, setup.stmt)];
+  const problem = moveProblem(ctx, setup.stmt, setup.call, jumped, 'set-up');
+  if (problem) return { candidates: [], reasons: [problem] };
+
+  const { text, eol } = ctx;
+  const { ind, unit } = blockIndent(text, publish.stmt);
+  const nl = eol + ind;
+  const del = deleteStatement(text, setup.stmt);
+  const candidates: Candidate[] = [];
+  const names = `${fnName(setup)} before ${fnName(publish)}`;
+
+  if (returnsStatus(setup) && (setup.shape.kind === 'bare' || setup.shape.kind === 'wrap' || setup.shape.kind === 'assign')) {
+    const rest = between(publish.stmt, setup.stmt);
+    const status = chooseStatus(ctx, setup, publish, rest, true);
+    if (typeof status === 'string') reasons.push(status);
+    else {
+      const lines = setupLines(setup, status.name);
+      const decl = status.declare ? [status.declare] : [];
+      if (publish.stmt.type === 'declaration') reasons.push(`${fnName(publish)} is in a declaration, which cannot be guarded`);
+      else if (stopsOnFailure(ctx, setup)) {
+        candidates.push({ variant: 'guard', title: `Set up first: move ${names}, keep its result in \`${status.name}\``, edits: [...decl, { start: publish.stmt.startIndex, end: publish.stmt.endIndex, newText: [...lines, publish.stmt.text].join(nl) }, del] });
+      } else {
+        const guarded = `if (!${status.name})${eol}${ind}${underGuard(publish.stmt.text, unit)}`;
+        candidates.push({ variant: 'guard', title: `Set up first: move ${names} and publish only if it succeeds`, edits: [...decl, { start: publish.stmt.startIndex, end: publish.stmt.endIndex, newText: [...lines, guarded].join(nl) }, del] });
+      }
+      if (!stopsOnFailure(ctx, setup)) {
+        const bail = bailLine(ctx, publish, status.name);
+        if (typeof bail === 'string') reasons.push(bail);
+        else {
+          const check = `if (${status.name})${eol}${ind}${unit}${bail.line}`;
+          candidates.push({ variant: 'bail-out', title: `Set up first: move ${names} and ${bail.how} on failure`, edits: [...decl, { start: publish.stmt.startIndex, end: publish.stmt.endIndex, newText: [...lines, check, publish.stmt.text].join(nl) }, del] });
+        }
+      }
+    }
+  }
+  candidates.push({ variant: 'move', title: `Move ${names}`, edits: [{ start: publish.stmt.startIndex, end: publish.stmt.startIndex, newText: setup.stmt.text + nl }, del] });
+  return { candidates, reasons };
+}
+
+function hp002(ctx: Ctx): Built {
+  const s = sites(ctx);
+  if (typeof s === 'string') return { candidates: [], reasons: [s] };
+  const setup = s.a;
+  const publish = s.b;
+  if (setup.stmt.endIndex > publish.stmt.startIndex) return { candidates: [], reasons: [`${fnName(publish)} does not follow ${fnName(setup)}`] };
+  if (setup.shape.kind === 'other') return { candidates: [], reasons: [setup.shape.reason] };
+  if (setup.shape.kind === 'declare' || setup.shape.kind === 'condition') {
+    return { candidates: [], reasons: [`the result of ${fnName(setup)} is already kept; check it before ${fnName(publish)} by hand`] };
+  }
+  if (!isStatementList(setup.stmt.parent)) return { candidates: [], reasons: [`${fnName(setup)} is the body of another statement`] };
+  const fn = functionOf(setup.stmt);
+  const body = fn?.childForFieldName('body');
+  if (!fn || !body) return { candidates: [], reasons: ['the calls are not inside a function'] };
+  const region = statementsInRange(body, setup.stmt.endIndex, publish.stmt.startIndex);
+  const hidden = hiddenControlFlow(region, ctx.lex);
+  if (hidden) return { candidates: [], reasons: [hidden] };
+  const status = chooseStatus(ctx, setup, publish, region, false);
+  if (typeof status === 'string') return { candidates: [], reasons: [status] };
+
+  const { text, eol } = ctx;
+  const reasons: string[] = [];
+  const candidates: Candidate[] = [];
+  const decl = status.declare ? [status.declare] : [];
+  const sInd = blockIndent(text, setup.stmt);
+  const lines = setupLines(setup, status.name);
+  const setupEdit: TextEdit = { start: setup.stmt.startIndex, end: setup.stmt.endIndex, newText: lines.join(eol + sInd.ind) };
+  if (!isStatementList(publish.stmt.parent) || publish.stmt.type === 'declaration') {
+    reasons.push(`${fnName(publish)} cannot be guarded where it is`);
+  } else {
+    const p = blockIndent(text, publish.stmt);
+    const guard = { start: publish.stmt.startIndex, end: publish.stmt.endIndex, newText: `if (!${status.name})${eol}${p.ind}${underGuard(publish.stmt.text, p.unit)}` };
+    const edits = setup.shape.kind === 'assign' ? [...decl, guard] : [...decl, setupEdit, guard];
+    candidates.push({ variant: 'guard', title: `Publish only if ${fnName(setup)} succeeds (keep its result in \`${status.name}\`)`, edits });
+  }
+  const bail = bailLine(ctx, setup, status.name);
+  if (typeof bail === 'string') reasons.push(bail);
+  else {
+    const check = `if (${status.name})${eol}${sInd.ind}${sInd.unit}${bail.line}`;
+    candidates.push({ variant: 'bail-out', title: `${bail.how === 'return' ? 'Return' : `Jump to ${bail.line.slice(5, -1)}`} if ${fnName(setup)} fails`, edits: [...decl, { ...setupEdit, newText: [...lines, check].join(eol + sInd.ind) }] });
+  }
+  return { candidates, reasons };
+}
+
+function hp003(ctx: Ctx): Built {
+  const s = sites(ctx);
+  if (typeof s === 'string') return { candidates: [], reasons: [s] };
+  const teardown = s.a;
+  const offline = s.b;
+  if (teardown.stmt.parent?.id !== offline.stmt.parent?.id || !isStatementList(teardown.stmt.parent)) {
+    return { candidates: [], reasons: [`${fnName(teardown)} and ${fnName(offline)} are in different blocks, so they cannot be reordered locally`] };
+  }
+  if (offline.stmt.startIndex < teardown.stmt.endIndex) return { candidates: [], reasons: [`${fnName(offline)} does not follow ${fnName(teardown)} in the same block`] };
+  if (teardown.shape.kind === 'other') return { candidates: [], reasons: [teardown.shape.reason] };
+  const jumped = [...between(teardown.stmt, offline.stmt), offline.stmt];
+  const problem = moveProblem(ctx, teardown.stmt, teardown.call, jumped, 'teardown');
+  if (problem) return { candidates: [], reasons: [problem] };
+  const at = afterStatement(ctx.text, offline.stmt);
+  const ind = indentAt(ctx.text, offline.stmt.startIndex);
+  return {
+    candidates: [{
+      variant: 'move',
+      title: `Move ${fnName(teardown)} after ${fnName(offline)}`,
+      edits: [deleteStatement(ctx.text, teardown.stmt), { start: at, end: at, newText: ctx.eol + ind + teardown.stmt.text }],
+    }],
+    reasons: [],
+  };
+}

@@ -1,0 +1,157 @@
+// Public API of the quick fixes: verified fixes for one finding, the preferred one, why none exists,
+// and fix-all over a text (one fix at a time, re-analysing in between).
+import { BUILTIN_LEXICON } from '../core/kb/builtin';
+import type { Lexicon } from '../core/kb/kb';
+import type { Finding } from '../core/types';
+import { buildCandidates, type Variant } from './candidates';
+import { applyEdits, editsBetween, type TextEdit } from './edits';
+import { parseC, syntaxErrorCount } from './syntax';
+import { findingKey, verifyFix, type AnalysisHost } from './verify';
+
+export type { TextEdit } from './edits';
+export type { AnalysisHost } from './verify';
+
+export interface Fix {
+  variant: Variant;
+  title: string;
+  /** The best verified variant (guard, then bail-out, then move). */
+  preferred: boolean;
+  finding: Finding;
+  /** Small edits of the original text. */
+  edits: TextEdit[];
+  newText: string;
+}
+
+export interface FixOutcome {
+  fixes: Fix[];
+  /** Why no fix is offered (set when `fixes` is empty). */
+  refusal?: string;
+}
+
+/** A project, or anything that can analyse a text in place of a file. */
+export interface FixHost extends AnalysisHost {
+  tree?(file: string): { input?: unknown } | undefined;
+  kb?: { lexicon: Lexicon };
+}
+
+const FIXABLE = new Set(['HP001', 'HP002', 'HP003']);
+const MAX_TEXT = 2_000_000;
+
+interface CacheEntry {
+  text: string;
+  before?: Finding[];
+  errors?: number;
+  outcomes: Map<string, FixOutcome>;
+}
+// One entry per file: the code-action, diagnostics and fix-all paths ask about the same text repeatedly.
+const cache = new Map<string, CacheEntry>();
+
+function lexiconOf(host: FixHost, lex?: Lexicon): Lexicon {
+  return lex ?? host.kb?.lexicon ?? BUILTIN_LEXICON;
+}
+
+function entryFor(file: string, text: string): CacheEntry {
+  let e = cache.get(file);
+  if (!e || e.text !== text) {
+    e = { text, outcomes: new Map() };
+    cache.set(file, e);
+    if (cache.size > 64) cache.delete(cache.keys().next().value!);
+  }
+  return e;
+}
+
+/** Every verified fix for `finding` in `text` (the file's current text). */
+export function fixesFor(host: FixHost, file: string, text: string, finding: Finding, lexicon?: Lexicon): FixOutcome {
+  if (!FIXABLE.has(finding.code)) return { fixes: [], refusal: `${finding.code} has no automatic fix` };
+  const entry = entryFor(file, text);
+  const id = `${findingKey(finding)}@${finding.span.start}`;
+  const hit = entry.outcomes.get(id);
+  if (hit) return hit;
+  const outcome = compute(host, file, text, finding, lexiconOf(host, lexicon), entry);
+  entry.outcomes.set(id, outcome);
+  return outcome;
+}
+
+function compute(host: FixHost, file: string, text: string, finding: Finding, lex: Lexicon, entry: CacheEntry): FixOutcome {
+  if (text.length > MAX_TEXT) return { fixes: [], refusal: 'the file is too large for automatic fixes' };
+  let built;
+  const tree = parseC(text);
+  try {
+    built = buildCandidates(text, tree.rootNode, finding, lex);
+  } catch (e) {
+    return { fixes: [], refusal: `the fix could not be prepared (${e instanceof Error ? e.message : String(e)})` };
+  }
+  const fixes: Fix[] = [];
+  const reasons = [...built.reasons];
+  for (const c of built.candidates) {
+    let newText: string;
+    try {
+      newText = applyEdits(text, c.edits);
+    } catch (e) {
+      reasons.push(`internal error in the ${c.variant} fix: ${e instanceof Error ? e.message : String(e)}`);
+      continue;
+    }
+    entry.errors ??= syntaxErrorCount(tree.rootNode);
+    entry.before ??= host.findingsForText(file, text);
+    const why = verifyFix(host, file, text, newText, finding, entry.before, entry.errors);
+    if (why) reasons.push(`${c.variant === 'move' ? 'moving the call' : `the ${c.variant} fix`}: ${why}`);
+    else fixes.push({ variant: c.variant, title: c.title, preferred: fixes.length === 0, finding, edits: c.edits, newText });
+  }
+  return fixes.length ? { fixes } : { fixes, refusal: reasons[0] ?? 'no fix applies here' };
+}
+
+function textOf(host: FixHost, file: string, text?: string): string | undefined {
+  if (text !== undefined) return text;
+  const input = host.tree?.(file)?.input;
+  return typeof input === 'string' ? input : undefined;
+}
+
+/** The preferred fix of a finding (stable API for the simulator's `--fixed` and fix-all). */
+export function preferredFix(host: FixHost, finding: Finding, text?: string): { edits: TextEdit[]; newText: string; title: string } | { refusal: string } {
+  const t = textOf(host, finding.file, text);
+  if (t === undefined) return { refusal: 'the file text is not available' };
+  const out = fixesFor(host, finding.file, t, finding);
+  const best = out.fixes[0];
+  return best ? { edits: best.edits, newText: best.newText, title: best.title } : { refusal: out.refusal ?? 'no fix applies here' };
+}
+
+/** Why no quick fix exists for a fixable finding, for the diagnostic message; undefined when one exists or the code is not fixable. */
+export function fixRefusal(host: FixHost, finding: Finding, text?: string): string | undefined {
+  if (!FIXABLE.has(finding.code)) return undefined;
+  const r = preferredFix(host, finding, text);
+  return 'refusal' in r ? r.refusal : undefined;
+}
+
+export interface FixAllResult {
+  newText: string;
+  /** Edits of the original text (line granularity) giving newText. */
+  edits: TextEdit[];
+  applied: { code: string; function: string; title: string }[];
+  refused: { finding: Finding; reason: string }[];
+}
+
+/** Applies every preferred fix in `text`, one at a time, re-analysing in between. */
+export function fixAll(host: FixHost, file: string, text: string, lexicon?: Lexicon): FixAllResult {
+  let current = text;
+  const applied: FixAllResult['applied'] = [];
+  const refusedKeys = new Set<string>();
+  let refused: FixAllResult['refused'] = [];
+  for (let round = 0; round < 100; round++) {
+    const findings = host.findingsForText(file, current).filter((f) => FIXABLE.has(f.code));
+    refused = [];
+    let fixed = false;
+    for (const f of findings) {
+      const out = fixesFor(host, file, current, f, lexicon);
+      if (out.fixes.length) {
+        current = out.fixes[0].newText;
+        applied.push({ code: f.code, function: f.function, title: out.fixes[0].title });
+        fixed = true;
+        break;
+      }
+      refusedKeys.add(findingKey(f));
+      refused.push({ finding: f, reason: out.refusal ?? 'no fix applies here' });
+    }
+    if (!fixed) break;
+  }
+  return { newText: current, edits: current === text ? [] : editsBetween(text, current), applied, refused };
+}
