@@ -20,6 +20,10 @@ export interface Lexicon {
   reporters: string[];
   /** Loop macros followed by a body: for_each_online_cpu(cpu) { ... }. Matched as prefixes. */
   loopMacroPrefixes: string[];
+  /** Names of functions that run on the booting CPU (R3): start_secondary, secondary_start_kernel, ... */
+  apEntryFunctions?: string[];
+  /** Calls that mark their caller as booting-CPU code: notify_cpu_starting(), cpu_startup_entry(). */
+  apEntryCalls?: string[];
 }
 
 export class KnowledgeBase {
@@ -58,7 +62,7 @@ export class KnowledgeBase {
     const list = this.byField.get(field);
     if (!list) return [];
     const obj = object.replace(/^[&*(\s]+|[)\s]+$/g, '');
-    return list.filter((e) => !e.name.includes('.') || objectOf(e.name) === obj || obj.endsWith('.' + objectOf(e.name)) || obj.endsWith('>' + objectOf(e.name)));
+    return list.filter((e) => !objectOf(e.name) || objectOf(e.name) === obj || obj.endsWith('.' + objectOf(e.name)) || obj.endsWith('>' + objectOf(e.name)));
   }
 
   /** Every identifier that can make a file relevant (for token prefilters). */
@@ -70,12 +74,15 @@ export class KnowledgeBase {
   }
 }
 
+// Entry names may spell a pointer member as 'ops->field'; it is treated like 'ops.field'.
 function fieldOf(name: string): string {
-  const i = name.lastIndexOf('.');
-  return i < 0 ? name : name.slice(i + 1);
+  const n = name.replace(/->/g, '.');
+  const i = n.lastIndexOf('.');
+  return i < 0 ? n : n.slice(i + 1);
 }
 
 function objectOf(name: string): string {
-  const i = name.lastIndexOf('.');
-  return i < 0 ? '' : name.slice(0, i);
+  const n = name.replace(/->/g, '.');
+  const i = n.lastIndexOf('.');
+  return i < 0 ? '' : n.slice(0, i);
 }
