@@ -1,10 +1,10 @@
 // `hotplug-race scan [PATH ...] [--format text|json|sarif] [--rules FILE] [--follow-symlinks]`.
 // Exit 0: no findings; 1: findings; 2: usage or I/O error (message on stderr).
-import * as fs from 'fs';
 import * as path from 'path';
 import { KnowledgeBase } from '../core/kb/kb';
 import { packageRoot } from '../core/package-root';
-import type { InputProblem, KbEntry } from '../core/types';
+import { loadRulesFile } from '../core/kb/rules-file';
+import type { KbEntry } from '../core/types';
 import { type CliIo, parseArgs, UsageError } from './args';
 import { formatJson } from './format-json';
 import { formatSarif } from './format-sarif';
@@ -93,32 +93,12 @@ export function samplesDir(): string {
   return path.join(packageRoot(), 'samples');
 }
 
-interface RulesLoader {
-  loadRulesText(file: string, text: string): { entries: KbEntry[]; problems: InputProblem[] };
-}
-
 /** Reads a rules file; on problems prints `file:line:col: error: message` lines and returns undefined. */
 function loadRules(file: string, io: CliIo): KbEntry[] | undefined {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    io.err(`hotplug-race scan: cannot read rules file ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}\n`);
-    return undefined;
-  }
-  let loader: RulesLoader;
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    loader = require('../core/kb/rules-file') as RulesLoader;
-  } catch {
-    io.err(`hotplug-race scan: --rules is not available in this build (rules-file loader missing)\n`);
-    return undefined;
-  }
-  const { entries, problems } = loader.loadRulesText(file, text);
-  const errors = problems.filter((p) => p.severity === 'error');
+  const { entries, problems } = loadRulesFile(file);
   for (const p of problems) {
-    const where = p.span ? `${file}:${p.span.startLine + 1}:${p.span.startCol + 1}` : `${file}:1:1`;
+    const where = p.span ? `${file}:${p.span.startLine + 1}:${p.span.startCol + 1}` : file;
     io.err(`${where}: ${p.severity === 'error' ? 'error' : 'warning'}: ${p.message}\n`);
   }
-  return errors.length ? undefined : entries;
+  return problems.some((p) => p.severity === 'error') ? undefined : entries;
 }

@@ -4,26 +4,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { type Diagnostic, DiagnosticSeverity } from 'vscode-languageserver/node';
 import { KnowledgeBase } from '../core/kb/kb';
-import type { InputProblem, KbEntry, Severity } from '../core/types';
+import { loadRulesFile, loadRulesSetting } from '../core/kb/rules-file';
+import type { KbEntry, Severity } from '../core/types';
 import { type ServerContext, fileToUri } from './context';
 import { spanToRange } from './diagnostics';
 import { DEFAULT_RULES_FILE } from './settings';
 
-interface RulesLoader {
-  loadRulesText(file: string, text: string): { entries: KbEntry[]; problems: InputProblem[] };
-  loadRulesArray?(rules: unknown[], source: string): { entries: KbEntry[]; problems: InputProblem[] };
-}
-
 const LEVEL: Record<Severity, DiagnosticSeverity> = { error: 1, warning: 2, information: 3, hint: 4 };
-
-function loader(): RulesLoader | undefined {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require('../core/kb/rules-file') as RulesLoader;
-  } catch {
-    return undefined;
-  }
-}
 
 /** The rules file of a folder: the setting (relative to the folder) or .hotplug-race.json at its root. */
 export function rulesFileOf(folder: string, setting: string): string {
@@ -35,33 +22,23 @@ export function registerRules(ctx: ServerContext): void {
   let lastKey = JSON.stringify([]);
 
   const reload = (): void => {
-    const rules = loader();
     const extra: KbEntry[] = [];
     const byFile = new Map<string, Diagnostic[]>();
     const settings = ctx.settings();
     if (ctx.trusted) {
       if (settings.rules.length) {
-        if (!rules?.loadRulesArray) ctx.log.warn('hotplug-race: the rules setting cannot be read (no rules loader built)');
-        else {
-          const r = rules.loadRulesArray(settings.rules, 'settings');
-          extra.push(...r.entries);
-          for (const p of r.problems) ctx.connection.window.showWarningMessage(`Hotplug Race: hotplugRace.rules: ${p.message}`);
-        }
+        const r = loadRulesSetting(settings.rules);
+        extra.push(...r.entries);
+        for (const p of r.problems) ctx.connection.window.showWarningMessage(`Hotplug Race: ${p.file}: ${p.message}`);
       }
       for (const folder of ctx.folders()) {
         const file = rulesFileOf(folder, settings.rulesFile);
-        let text: string;
-        try {
-          text = fs.readFileSync(file, 'utf8');
-        } catch (err) {
-          if (settings.rulesFile) ctx.connection.window.showWarningMessage(`Hotplug Race: cannot read rules file ${file}: ${(err as Error).message}`);
+        // The default file is optional; a configured one must exist.
+        if (!fs.existsSync(file)) {
+          if (settings.rulesFile) ctx.connection.window.showWarningMessage(`Hotplug Race: rules file ${file} does not exist (hotplugRace.rulesFile).`);
           continue;
         }
-        if (!rules) {
-          ctx.log.warn(`hotplug-race: ${file} ignored (no rules loader built)`);
-          continue;
-        }
-        const r = rules.loadRulesText(file, text);
+        const r = loadRulesFile(file);
         extra.push(...r.entries);
         byFile.set(file, r.problems.map((p) => ({
           range: p.span ? spanToRange(p.span) : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },

@@ -1,0 +1,18 @@
+// Runs the built CLI as a user would (node bin/hotplug-race.js ...) and captures its output.
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+
+export const REPO = path.resolve(__dirname, '..', '..', '..', '..');
+export const BIN = path.join(REPO, 'bin', 'hotplug-race.js');
+export const FIXTURES = path.join(REPO, 'test', 'fixtures', 'cli');
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function cli(args: string[], cwd = REPO): CliRun {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
