@@ -1,0 +1,56 @@
+// Runs Spin on an exported model (spin -a; gcc pan.c; ./pan) and reads its verdict and statistics.
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export interface SpinResult {
+  verdict: 'race' | 'safe' | 'bounded' | 'error';
+  statesStored: number;
+  transitions: number;
+  /** pan's own search time. */
+  seconds: number;
+  /** spin -a + gcc + pan, wall clock. */
+  totalMs: number;
+  output: string;
+}
+
+export function spinAvailable(): boolean {
+  try {
+    execFileSync('spin', ['-V'], { stdio: 'pipe' });
+    execFileSync('gcc', ['--version'], { stdio: 'pipe' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function runSpin(promela: string, opts: { timeoutMs?: number; maxDepth?: number } = {}): SpinResult {
+  const t0 = performance.now();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hp-spin-'));
+  const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { cwd: dir, stdio: 'pipe', timeout: opts.timeoutMs ?? 120_000 }).toString();
+  try {
+    fs.writeFileSync(path.join(dir, 'model.pml'), promela);
+    run('spin', ['-a', 'model.pml']);
+    run('gcc', ['-O2', '-DSAFETY', '-DVECTORSZ=2048', '-o', 'pan', 'pan.c']);
+    let out: string;
+    try {
+      out = run('./pan', ['-E', `-m${opts.maxDepth ?? 1_000_000}`]); // -E: a blocked thread is not a BUG
+    } catch (e) {
+      out = String((e as { stdout?: Buffer }).stdout ?? e);
+    }
+    const num = (re: RegExp) => Number(re.exec(out)?.[1] ?? NaN);
+    const errors = num(/errors: (\d+)/);
+    const verdict = Number.isNaN(errors) ? 'error' : errors > 0 ? 'race' : /max search depth too small/.test(out) ? 'bounded' : 'safe';
+    return {
+      verdict,
+      statesStored: num(/([\d.e+]+) states, stored/),
+      transitions: num(/([\d.e+]+) transitions \(= stored\+matched\)/),
+      seconds: num(/pan: elapsed time ([\d.e+-]+) seconds/) || 0,
+      totalMs: performance.now() - t0,
+      output: out,
+    };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
