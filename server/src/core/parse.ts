@@ -1,0 +1,173 @@
+// tree-sitter wrapper: one parser, full and incremental parses, loop-macro rewriting.
+import Parser = require('tree-sitter');
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const C = require('tree-sitter-c');
+
+export type Tree = Parser.Tree;
+export type SyntaxNode = Parser.SyntaxNode;
+/** A text edit in tree-sitter's terms (indexes and columns in UTF-16 units for JS strings). */
+export type TreeEdit = Parser.Edit;
+
+/** A kernel loop macro (`for_each_online_cpu(cpu) { ... }`) rewritten to `while(` so that it parses as a loop. */
+export interface LoopSite {
+  /** Offset of the rewritten `while` keyword (= the macro name). */
+  start: number;
+  macro: string;
+  /** First macro argument: the variable the loop assigns on each iteration. */
+  variable: string;
+}
+
+export interface Parsed {
+  /** The text as given. */
+  text: string;
+  /** The text that was parsed: `text` with loop macros rewritten, same length and offsets. */
+  parsedText: string;
+  tree: Tree;
+  loops: Map<number, LoopSite>;
+  /** True when parsing was cut short (time limit); the tree is then empty. */
+  truncated: boolean;
+}
+
+export const DEFAULT_LOOP_PREFIXES = ['for_each_', 'list_for_each', 'hlist_for_each'];
+const PARSE_LIMIT_MS = 10_000;
+
+let parser: Parser | undefined;
+function getParser(): Parser {
+  if (!parser) {
+    parser = new Parser();
+    parser.setLanguage(C);
+  }
+  return parser;
+}
+
+/**
+ * Rewrites `for_each_x(args)` in statement position to `while(     args)` (same length), because
+ * tree-sitter otherwise sees a nested function definition, a declaration or an ERROR.
+ */
+export function rewriteLoopMacros(text: string, prefixes: readonly string[]): { text: string; loops: Map<number, LoopSite> } {
+  const loops = new Map<number, LoopSite>();
+  if (!prefixes.length) return { text, loops };
+  const alt = prefixes.map((p) => p.replace(/[^\w]/g, '')).filter(Boolean).join('|');
+  const re = new RegExp(`\\b((?:${alt})\\w*)(\\s*)\\(`, 'g');
+  let out: string[] | undefined;
+  let last = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const name = m[1];
+    if (name.length < 6 || !inStatementPosition(text, m.index)) continue;
+    const open = m.index + name.length + m[2].length;
+    const close = matchParen(text, open);
+    if (close < 0) continue;
+    const args = text.slice(open + 1, close);
+    const variable = firstArg(args);
+    (out ??= []).push(text.slice(last, m.index), 'while(', ' '.repeat(open + 1 - m.index - 6));
+    last = open + 1;
+    loops.set(m.index, { start: m.index, macro: name, variable });
+  }
+  if (!out) return { text, loops };
+  out.push(text.slice(last));
+  return { text: out.join(''), loops };
+}
+
+function firstArg(args: string): string {
+  let depth = 0;
+  for (let i = 0; i < args.length; i++) {
+    const c = args[i];
+    if (c === '(' || c === '[') depth++;
+    else if (c === ')' || c === ']') depth--;
+    else if (c === ',' && depth === 0) return args.slice(0, i).replace(/[\s()&*]/g, '');
+  }
+  return args.replace(/[\s()&*]/g, '');
+}
+
+function matchParen(text: string, open: number): number {
+  let depth = 0;
+  const limit = Math.min(text.length, open + 4000);
+  for (let i = open; i < limit; i++) {
+    const c = text[i];
+    if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return i;
+    else if (c === ';' || c === '{' || c === '}') return -1;
+  }
+  return -1;
+}
+
+/** The previous significant token ends a statement (`; { } ) :`), is `else`/`do`, or ends a preprocessor line. */
+function inStatementPosition(text: string, at: number): boolean {
+  let i = at - 1;
+  while (i >= 0 && (text[i] === ' ' || text[i] === '\t' || text[i] === '\r')) i--;
+  if (i < 0) return false;
+  if (text[i] === '\n') {
+    // Start of a line: look at the previous non-blank line.
+    let j = i;
+    while (j >= 0 && /\s/.test(text[j])) j--;
+    if (j < 0) return false;
+    const lineStart = text.lastIndexOf('\n', j) + 1;
+    const line = text.slice(lineStart, j + 1).trim();
+    if (line.startsWith('#')) return true;
+    if (line.endsWith('*/')) return true;
+    i = j;
+  }
+  const c = text[i];
+  if (c === ';' || c === '{' || c === '}' || c === ')' || c === ':') return true;
+  if (c === '/' && text[i - 1] === '*') return true;
+  const word = /(\w+)$/.exec(text.slice(Math.max(0, i - 10), i + 1));
+  return !!word && (word[1] === 'else' || word[1] === 'do');
+}
+
+function rawParse(text: string, old?: Tree): Tree | undefined {
+  const p = getParser();
+  const deadline = Date.now() + PARSE_LIMIT_MS;
+  try {
+    const t = p.parse(text, old ?? null, {
+      bufferSize: Math.min(Math.max(text.length + 1, 32 * 1024), 4 * 1024 * 1024),
+      progressCallback: () => Date.now() > deadline,
+    });
+    return t ?? undefined;
+  } catch {
+    p.reset();
+    return undefined;
+  }
+}
+
+/** Parses `text`. With `previous` and `edits`, reuses the old tree (tree-sitter incremental reparse). */
+export function parseText(text: string, prefixes: readonly string[] = DEFAULT_LOOP_PREFIXES, previous?: Parsed, edits?: readonly TreeEdit[]): Parsed {
+  const rw = rewriteLoopMacros(text, prefixes);
+  let old: Tree | undefined;
+  if (previous && edits && edits.length && !previous.truncated && sameLoopsAfterEdits(previous, rw.loops, edits)) {
+    old = previous.tree;
+    for (const e of edits) old.edit(e);
+  }
+  let tree = rawParse(rw.text, old);
+  let truncated = false;
+  if (!tree) {
+    truncated = true;
+    tree = rawParse('', undefined)!;
+  }
+  return { text, parsedText: rw.text, tree, loops: rw.loops, truncated };
+}
+
+/** Incremental reuse is only sound when rewrites outside the edited ranges did not change. */
+function sameLoopsAfterEdits(previous: Parsed, loops: Map<number, LoopSite>, edits: readonly TreeEdit[]): boolean {
+  let shifted = [...previous.loops.keys()];
+  for (const e of edits) {
+    const delta = e.newEndIndex - e.oldEndIndex;
+    const next: number[] = [];
+    for (const s of shifted) {
+      if (s >= e.oldEndIndex) next.push(s + delta);
+      else if (s + 24 < e.startIndex) next.push(s);
+    }
+    shifted = next;
+    // Rewrites touching an edit may legitimately change; drop them from the comparison below.
+  }
+  const lo = Math.min(...edits.map((e) => e.startIndex)) - 24;
+  const hi = Math.max(...edits.map((e) => e.newEndIndex)) + 1;
+  const outside = (s: number) => s < lo || s > hi;
+  const a = shifted.filter(outside).sort((x, y) => x - y);
+  const b = [...loops.keys()].filter(outside).sort((x, y) => x - y);
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+/** Text of a node, from the original (not rewritten) text. */
+export function nodeText(parsed: Parsed, n: SyntaxNode): string {
+  return parsed.text.slice(n.startIndex, n.endIndex);
+}

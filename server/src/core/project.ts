@@ -1,0 +1,254 @@
+// Project: the set of files, their facts and summaries. The public entry point of the core (docs/architecture.md).
+import type { Finding, Span } from './types';
+import { KnowledgeBase } from './kb/kb';
+import { parseText, Parsed, Tree, TreeEdit, SyntaxNode } from './parse';
+import { fileFacts, FileFacts, FnFacts } from './functions';
+import { SummaryTable, SummaryEffect } from './summaries';
+import { BudgetExceeded, checkFunction, ROLES_FOR_HOVER } from './checks';
+import { Suppressions } from './suppress';
+import { eventsOf, spanOf, kbEntriesFor } from './events';
+
+export type { TreeEdit } from './parse';
+export type { SummaryEffect } from './summaries';
+
+export interface ProjectOptions {
+  /** Time budget per function, in ms (HP900 when exceeded). */
+  functionBudgetMs?: number;
+}
+
+interface FileState {
+  parsed: Parsed;
+  facts?: FileFacts;
+  findings?: Finding[];
+  suppress?: Suppressions;
+}
+
+export class Project {
+  private readonly files_ = new Map<string, FileState>();
+  private readonly table: SummaryTable;
+  private summariesDirty = true;
+  private readonly budget: number;
+
+  constructor(readonly kb: KnowledgeBase, options: ProjectOptions = {}) {
+    this.table = new SummaryTable(kb);
+    const b = options.functionBudgetMs;
+    this.budget = typeof b === 'number' && isFinite(b) && b > 0 ? b : 2000;
+  }
+
+  setFile(file: string, text: string, edits?: TreeEdit[]): void {
+    const prev = this.files_.get(file);
+    const parsed = parseText(text, this.kb.lexicon.loopMacroPrefixes, prev?.parsed, edits);
+    this.files_.set(file, { parsed });
+    this.invalidate();
+  }
+
+  removeFile(file: string): void {
+    if (this.files_.delete(file)) this.invalidate();
+  }
+
+  files(): string[] {
+    return [...this.files_.keys()];
+  }
+
+  findings(file: string): Finding[] {
+    const st = this.files_.get(file);
+    if (!st) return [];
+    this.ensureSummaries();
+    if (!st.findings) st.findings = this.analyse(file, st);
+    return st.findings;
+  }
+
+  /** Analyses `text` in place of `file` without changing the project. */
+  findingsForText(file: string, text: string): Finding[] {
+    const saved = this.files_.get(file);
+    const st: FileState = { parsed: parseText(text, this.kb.lexicon.loopMacroPrefixes) };
+    this.files_.set(file, st);
+    this.summariesDirty = true;
+    try {
+      return this.findings(file);
+    } finally {
+      if (saved) this.files_.set(file, saved);
+      else this.files_.delete(file);
+      // The summaries now reflect `text`; recompute them lazily from the real files.
+      this.summariesDirty = true;
+    }
+  }
+
+  hoverAt(file: string, offset: number): { span: Span; markdown: string } | undefined {
+    const st = this.files_.get(file);
+    if (!st) return undefined;
+    this.ensureSummaries();
+    const facts = this.factsOf(file, st);
+    const fn = facts.functions.find((f) => f.span.start <= offset && offset < f.span.end);
+    if (!fn) return undefined;
+    if (fn.nameSpan.start <= offset && offset <= fn.nameSpan.end) {
+      const s = this.table.summary(fn.name);
+      if (!s) return undefined;
+      return { span: fn.nameSpan, markdown: s.map((e) => describeEffect(fn.name, e, fn.params)).join('\n\n') };
+    }
+    // The innermost call whose callee text contains the offset.
+    let best: FnFacts['calls'][number] | undefined;
+    for (const c of fn.calls) {
+      const callee = c.node.childForFieldName('function');
+      if (!callee || offset < callee.startIndex || offset > callee.endIndex) continue;
+      if (!best || c.node.startIndex >= best.node.startIndex) best = c;
+    }
+    if (!best) return undefined;
+    const evs = eventsOf(best, this.table);
+    if (!evs.length) return undefined;
+    const lines: string[] = [];
+    const direct = kbEntriesFor(best, this.kb);
+    for (const e of evs) {
+      const cpu = e.cpu === 'self' ? 'the running CPU' : `CPU \`${e.cpuText}\``;
+      if (e.via.length === 1 && direct.includes(e.entry)) {
+        lines.push(`**${e.role}**: \`${best.callee}()\` ${ROLES_FOR_HOVER[e.role]}${e.role === 'hotplug-state' ? '' : ` (${cpu})`}.` + (e.entry.note ? `\n\n${e.entry.note}` : '') + `\n\n_Source: ${e.entry.source} knowledge base entry \`${e.entry.name}\`_`);
+      } else {
+        const chain = e.via.slice(1).map((v) => `\`${v}()\``).join(' → ');
+        lines.push(`**${e.role}**: \`${best.callee}()\` ${verb(e.role)} ${cpu} via ${chain || `\`${e.entry.name}()\``}` + (e.entry.note ? `\n\n${e.entry.note}` : ''));
+      }
+    }
+    return { span: spanOf(best.node.childForFieldName('function') ?? best.node), markdown: lines.join('\n\n---\n\n') };
+  }
+
+  functionAt(file: string, offset: number): { name: string; span: Span } | undefined {
+    const f = this.functions(file).find((x) => x.span.start <= offset && offset <= x.span.end);
+    return f;
+  }
+
+  functions(file: string): { name: string; span: Span }[] {
+    const st = this.files_.get(file);
+    if (!st) return [];
+    return this.factsOf(file, st).functions.map((f) => ({ name: f.name, span: f.span }));
+  }
+
+  tree(file: string): Tree | undefined {
+    return this.files_.get(file)?.parsed.tree;
+  }
+
+  /** The parse of a file, including the loop-macro rewrite (same offsets as the text). */
+  parsed(file: string): Parsed | undefined {
+    return this.files_.get(file)?.parsed;
+  }
+
+  summary(name: string): SummaryEffect[] | undefined {
+    this.ensureSummaries();
+    const s = this.table.summary(name);
+    return s ? [...s] : undefined;
+  }
+
+  /** Facts of every function named `name` (for the simulator and fixes). */
+  functionFacts(name: string, file?: string): FnFacts[] {
+    const out: FnFacts[] = [];
+    for (const [f, st] of this.files_) {
+      if (file && f !== file) continue;
+      for (const fn of this.factsOf(f, st).functions) if (fn.name === name) out.push(fn);
+    }
+    return out;
+  }
+
+  private invalidate(): void {
+    this.summariesDirty = true;
+  }
+
+  private factsOf(file: string, st: FileState): FileFacts {
+    if (!st.facts) {
+      try {
+        st.facts = fileFacts(file, st.parsed, this.kb);
+      } catch {
+        st.facts = { functions: [], stores: [] };
+      }
+    }
+    return st.facts;
+  }
+
+  private ensureSummaries(): void {
+    if (!this.summariesDirty) return;
+    const before = new Map<string, string>();
+    for (const n of this.table.names()) before.set(n, this.table.signature(n));
+    const fns: FnFacts[] = [];
+    const stores = [];
+    for (const [f, st] of this.files_) {
+      const facts = this.factsOf(f, st);
+      fns.push(...facts.functions);
+      stores.push(...facts.stores);
+    }
+    this.table.compute(fns, stores);
+    this.summariesDirty = false;
+    let changed = before.size !== [...this.table.names()].length;
+    if (!changed) for (const n of this.table.names()) if (before.get(n) !== this.table.signature(n)) changed = true;
+    if (changed) for (const st of this.files_.values()) st.findings = undefined;
+  }
+
+  private analyse(file: string, st: FileState): Finding[] {
+    const facts = this.factsOf(file, st);
+    const out: Finding[] = [];
+    st.suppress ??= new Suppressions(st.parsed.text, st.parsed.tree);
+    for (const fn of facts.functions) {
+      const t0 = Date.now();
+      try {
+        const fs = checkFunction(fn, this.table, { deadline: t0 + this.budget, locateSetup: (n) => this.locateSetup(n) });
+        for (const f of fs) if (!st.suppress.isSuppressed(f)) out.push(f);
+      } catch (e) {
+        if (!(e instanceof BudgetExceeded)) continue;
+        out.push(budgetFinding(fn, this.budget));
+      }
+    }
+    out.sort((a, b) => a.span.start - b.span.start || a.code.localeCompare(b.code));
+    return out;
+  }
+
+  private locateSetup(name: string): { file: string; span: Span } | undefined {
+    for (const fn of this.functionFacts(name)) {
+      for (const c of fn.calls) {
+        if (eventsOf(c, this.table).some((e) => e.role === 'ipi-setup')) return { file: fn.file, span: spanOf(c.node) };
+      }
+    }
+    return undefined;
+  }
+}
+
+function verb(role: string): string {
+  switch (role) {
+    case 'online-sync':
+    case 'online-kick':
+    case 'online-direct':
+      return 'publishes';
+    case 'ipi-setup':
+      return 'sets up the IPI vectors of';
+    case 'ipi-teardown':
+      return 'tears down the IPI vectors of';
+    case 'offline':
+    case 'offline-wait':
+      return 'takes offline';
+    case 'ipi-send':
+      return 'sends an IPI to';
+    default:
+      return 'acts on';
+  }
+}
+
+function describeEffect(fn: string, e: SummaryEffect, params: string[]): string {
+  const cpu = e.cpu === 'self' ? 'the running CPU' : `CPU \`${params[e.cpu] || `#${e.cpu}`}\``;
+  const online = ['online-sync', 'online-kick', 'online-direct'].includes(e.role) ? ' online' : '';
+  return `\`${fn}()\` ${verb(e.role)} ${cpu}${online} via ${e.via.map((v) => `\`${v}()\``).join(' → ')}${e.may ? ' (on some paths)' : ''}`;
+}
+
+function budgetFinding(fn: FnFacts, ms: number): Finding {
+  const ev = { role: 'ipi-setup' as const, cpu: '', cpuText: '', callee: fn.name, span: fn.nameSpan, stmtSpan: fn.span, callSite: -1, via: [fn.name], entry: { name: fn.name, kind: 'function' as const, role: 'ipi-setup' as const, cpuArg: 0, source: 'analysis' } };
+  return {
+    code: 'HP900',
+    severity: 'information',
+    file: fn.file,
+    function: fn.name,
+    functionSpan: fn.span,
+    cpu: '',
+    message: `Analysis of \`${fn.name}()\` stopped after its time budget of ${ms} ms; hot-plug ordering in this function was not fully checked`,
+    span: fn.nameSpan,
+    related: [],
+    primary: ev,
+    side: 'bp',
+    witness: [],
+  };
+}
+
+export type { SyntaxNode };
