@@ -56,8 +56,8 @@ export function loadRulesFile(path: string): RulesResult {
 export function loadRulesText(path: string, text: string): RulesResult {
   if (typeof text !== 'string') return fail(path, 'rules file has no text');
   if (text.length > MAX_RULES_FILE_BYTES) return fail(path, `rules file is too large (${text.length} characters; the limit is ${MAX_RULES_FILE_BYTES})`);
-  // A BOM becomes a space so that offsets stay those of the editor's text.
-  const src = text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text;
+  // Editors drop a BOM from the text, so positions are counted without it.
+  const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const lines = new LineIndex(src);
   const errors: ParseError[] = [];
   let root: Node | undefined;
@@ -169,7 +169,7 @@ function check(doc: unknown, source: string, file: string, loc: Locator, rootPat
   }
   if (rootBroken || !isObject(doc) || !Array.isArray(doc.rules)) {
     if (!problems.length) at([], `${file}: expected { "rules": [ ... ] }`);
-    return { entries: [], problems };
+    return { entries: [], problems: problems.sort((a, b) => (a.span?.start ?? 0) - (b.span?.start ?? 0)) };
   }
 
   const entries: KbEntry[] = [];
@@ -221,7 +221,7 @@ function check(doc: unknown, source: string, file: string, loc: Locator, rootPat
     if (r.note !== undefined) e.note = r.note as string;
     entries.push(e);
   });
-  return { entries, problems };
+  return { entries, problems: problems.sort((a, b) => (a.span?.start ?? 0) - (b.span?.start ?? 0)) };
 }
 
 function normWhen(when: ArgCondition[]): unknown {
@@ -304,7 +304,7 @@ function explain(errors: ErrorObject[], doc: unknown): { path: Path; message: st
         message = 'must not be empty';
         break;
       case 'uniqueItems':
-        message = `has duplicate items (${e.params.j} and ${e.params.i})`;
+        message = `items ${Math.min(e.params.i, e.params.j)} and ${Math.max(e.params.i, e.params.j)} are the same`;
         break;
       default:
         message = e.message ?? e.keyword;
