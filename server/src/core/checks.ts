@@ -5,6 +5,7 @@ import { CoreEvent, eventsOf, Resolver, spanOf } from './events';
 import type { FnFacts } from './functions';
 import { SELF } from './cpu-identity';
 import { stripParens } from './cfg';
+import { runsWhileOnline } from './kb/cpuhp-states';
 
 export class BudgetExceeded extends Error {}
 
@@ -393,11 +394,7 @@ function shortestPath(ctx: Ctx, from: number, to: number): number[] {
 
 /** ONLINE-section cpuhp states run after the CPU is online. */
 export function isOnlineState(text: string): boolean {
-  const t = text.replace(/\s+/g, '');
-  const name = /^[A-Z_0-9]+/.exec(t)?.[0] ?? '';
-  if (!name) return false;
-  if (/PREPARE|STARTING|DYING|^CPUHP_BP_|_DEAD$/.test(name)) return false;
-  return name === 'CPUHP_AP_ONLINE_DYN' || name === 'CPUHP_AP_ACTIVE' || name.endsWith('_ONLINE') || name === 'CPUHP_AP_ONLINE_IDLE' || name.startsWith('CPUHP_AP_ONLINE_DYN');
+  return runsWhileOnline(text);
 }
 
 /** HP004: an ONLINE-section hot-plug state whose startup callback sets up IPI vectors of its CPU. */

@@ -131,7 +131,7 @@ function rawParse(text: string, old?: Tree): Tree | undefined {
 
 /** Parses `text`. With `previous` and `edits`, reuses the old tree (tree-sitter incremental reparse). */
 export function parseText(text: string, prefixes: readonly string[] = DEFAULT_LOOP_PREFIXES, previous?: Parsed, edits?: readonly TreeEdit[]): Parsed {
-  const rw = rewriteLoopMacros(text, prefixes);
+  const rw = rewriteLoopMacros(blankAnnotations(text), prefixes);
   let old: Tree | undefined;
   if (previous && edits && edits.length && !previous.truncated && sameLoopsAfterEdits(previous, rw.loops, edits)) {
     old = previous.tree;
@@ -165,6 +165,42 @@ function sameLoopsAfterEdits(previous: Parsed, loops: Map<number, LoopSite>, edi
   const a = shifted.filter(outside).sort((x, y) => x - y);
   const b = [...loops.keys()].filter(outside).sort((x, y) => x - y);
   return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+// Kernel annotations that tree-sitter would take for declarators (`static int __init f(void)`).
+const ANNOTATIONS = [
+  '__init', '__exit', '__cpuinit', '__cpuexit', '__meminit', '__memexit', '__devinit', '__devexit', '__ref', '__refdata',
+  '__init_or_module', '__initdata', '__initconst', '__exitdata', '__cpuinitdata', '__read_mostly', '__ro_after_init',
+  '__percpu', '__iomem', '__user', '__rcu', '__force', '__must_check', '__maybe_unused', '__used', '__always_inline',
+  '__always_unused', '__cold', '__hot', '__noreturn', '__weak', '__visible', '__sched', '__kprobes', '__irq_entry',
+  '__lockfunc', '__noinstr', 'noinstr', 'notrace', 'asmlinkage', 'noinline', '__noinline', '__flatten', '__pure',
+  '__nocfi', '__noclone', '__attribute_const__', '__deprecated', '__latent_entropy', '__cpuidle', '__head',
+  '__init_memblock', '__initdata_memblock', '__nosavedata', '__bitwise', '__kernel', '__nocast', '__noendbr',
+  '__no_kcsan', '__no_sanitize_address', '__no_stack_protector', '__cacheline_aligned', '__cacheline_aligned_in_smp',
+  '__page_aligned_data', '__page_aligned_bss', '__randomize_layout', '__packed', 'inline_for_stack', '__xen_cpuinit',
+];
+const ANNOTATIONS_WITH_ARGS = ['__acquires', '__releases', '__must_hold', '__section', '__printf', '__scanf', '__aligned', '__alias', '__cond_lock_never'];
+const ANN_RE = new RegExp(`\\b(?:${ANNOTATIONS.join('|')})\\b|\\b(?:${ANNOTATIONS_WITH_ARGS.join('|')})\\s*\\(`, 'g');
+
+/** Replaces kernel annotations with blanks (same length), so declarations parse as written. */
+export function blankAnnotations(text: string): string {
+  let out: string[] | undefined;
+  let last = 0;
+  ANN_RE.lastIndex = 0;
+  for (let m = ANN_RE.exec(text); m; m = ANN_RE.exec(text)) {
+    let end = m.index + m[0].length;
+    if (m[0].endsWith('(')) {
+      const close = matchParen(text, end - 1);
+      if (close < 0) continue;
+      end = close + 1;
+    }
+    (out ??= []).push(text.slice(last, m.index), text.slice(m.index, end).replace(/[^\n]/g, ' '));
+    last = end;
+    ANN_RE.lastIndex = end;
+  }
+  if (!out) return text;
+  out.push(text.slice(last));
+  return out.join('');
 }
 
 /** Text of a node, from the original (not rewritten) text. */
