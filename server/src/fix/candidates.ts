@@ -56,11 +56,24 @@ function sites(ctx: Ctx): { a: Site; b: Site } | string {
   return { a, b };
 }
 
+/** A node's original text (the parsed text has loop macros rewritten). */
+const src = (ctx: Ctx, n: SyntaxNode): string => ctx.text.slice(n.startIndex, n.endIndex);
+
 const fnName = (s: Site): string => `\`${s.event.callee}()\``;
 
 /** Whether the set-up reports a status a fix can check: the knowledge base says so for a direct call. */
 function returnsStatus(s: Site): boolean {
   return !!s.event.entry.returnsStatus && s.event.via.length <= 1;
+}
+
+/** Set-ups that return an irq number (>= 0) rather than 0 on success, like bind_ipi_to_irqhandler(). */
+function returnsIrq(s: Site): boolean {
+  return /^bind_\w*irq/.test(s.event.entry.name) || /returns (the|an) irq/i.test(s.event.entry.note ?? '');
+}
+
+/** The C conditions for failure and success of a set-up whose result is in `v`. */
+function tests(s: Site, v: string): { failed: string; ok: string } {
+  return returnsIrq(s) ? { failed: `${v} < 0`, ok: `${v} >= 0` } : { failed: v, ok: `!${v}` };
 }
 
 /** Reasons why moving `moved` across `jumped` (statements of the same block) would change meaning. */
@@ -116,17 +129,17 @@ function chooseStatus(ctx: Ctx, setup: Site, publish: Site, region: SyntaxNode[]
 }
 
 /** The set-up statement rewritten to store its result in `status`, keeping any checking wrapper. */
-function setupLines(setup: Site, status: string): string[] {
-  const stmtText = setup.stmt.text;
+function setupLines(ctx: Ctx, setup: Site, status: string): string[] {
+  const stmtText = src(ctx, setup.stmt);
   switch (setup.shape.kind) {
     case 'assign':
       return [stmtText];
     case 'bare':
-      return [`${status} = ${setup.call.text};`];
+      return [`${status} = ${src(ctx, setup.call)};`];
     case 'wrap': {
       const s = setup.stmt.startIndex;
       const kept = stmtText.slice(0, setup.call.startIndex - s) + status + stmtText.slice(setup.call.endIndex - s);
-      return [`${status} = ${setup.call.text};`, kept];
+      return [`${status} = ${src(ctx, setup.call)};`, kept];
     }
     default:
       return [];
@@ -177,26 +190,26 @@ function hp001(ctx: Ctx): Built {
     const status = chooseStatus(ctx, setup, publish, rest, true);
     if (typeof status === 'string') reasons.push(status);
     else {
-      const lines = setupLines(setup, status.name);
+      const lines = setupLines(ctx, setup, status.name);
       const decl = status.declare ? [status.declare] : [];
       if (publish.stmt.type === 'declaration') reasons.push(`${fnName(publish)} is in a declaration, which cannot be guarded`);
       else if (stopsOnFailure(ctx, setup)) {
-        candidates.push({ variant: 'guard', title: `Set up first: move ${names}, keep its result in \`${status.name}\``, edits: [...decl, { start: publish.stmt.startIndex, end: publish.stmt.endIndex, newText: [...lines, publish.stmt.text].join(nl) }, del] });
+        candidates.push({ variant: 'guard', title: `Set up first: move ${names}, keep its result in \`${status.name}\``, edits: [...decl, { start: publish.stmt.startIndex, end: publish.stmt.endIndex, newText: [...lines, src(ctx, publish.stmt)].join(nl) }, del] });
       } else {
-        const guarded = `if (!${status.name})${eol}${ind}${underGuard(publish.stmt.text, unit)}`;
+        const guarded = `if (${tests(setup, status.name).ok})${eol}${ind}${underGuard(src(ctx, publish.stmt), unit)}`;
         candidates.push({ variant: 'guard', title: `Set up first: move ${names} and publish only if it succeeds`, edits: [...decl, { start: publish.stmt.startIndex, end: publish.stmt.endIndex, newText: [...lines, guarded].join(nl) }, del] });
       }
       if (!stopsOnFailure(ctx, setup)) {
         const bail = bailLine(ctx, publish, status.name);
         if (typeof bail === 'string') reasons.push(bail);
         else {
-          const check = `if (${status.name})${eol}${ind}${unit}${bail.line}`;
-          candidates.push({ variant: 'bail-out', title: `Set up first: move ${names} and ${bail.how} on failure`, edits: [...decl, { start: publish.stmt.startIndex, end: publish.stmt.endIndex, newText: [...lines, check, publish.stmt.text].join(nl) }, del] });
+          const check = `if (${tests(setup, status.name).failed})${eol}${ind}${unit}${bail.line}`;
+          candidates.push({ variant: 'bail-out', title: `Set up first: move ${names} and ${bail.how} on failure`, edits: [...decl, { start: publish.stmt.startIndex, end: publish.stmt.endIndex, newText: [...lines, check, src(ctx, publish.stmt)].join(nl) }, del] });
         }
       }
     }
   }
-  candidates.push({ variant: 'move', title: `Move ${names}`, edits: [{ start: publish.stmt.startIndex, end: publish.stmt.startIndex, newText: setup.stmt.text + nl }, del] });
+  candidates.push({ variant: 'move', title: `Move ${names}`, edits: [{ start: publish.stmt.startIndex, end: publish.stmt.startIndex, newText: src(ctx, setup.stmt) + nl }, del] });
   return { candidates, reasons };
 }
 
@@ -225,20 +238,20 @@ function hp002(ctx: Ctx): Built {
   const candidates: Candidate[] = [];
   const decl = status.declare ? [status.declare] : [];
   const sInd = blockIndent(text, setup.stmt);
-  const lines = setupLines(setup, status.name);
+  const lines = setupLines(ctx, setup, status.name);
   const setupEdit: TextEdit = { start: setup.stmt.startIndex, end: setup.stmt.endIndex, newText: lines.join(eol + sInd.ind) };
   if (!isStatementList(publish.stmt.parent) || publish.stmt.type === 'declaration') {
     reasons.push(`${fnName(publish)} cannot be guarded where it is`);
   } else {
     const p = blockIndent(text, publish.stmt);
-    const guard = { start: publish.stmt.startIndex, end: publish.stmt.endIndex, newText: `if (!${status.name})${eol}${p.ind}${underGuard(publish.stmt.text, p.unit)}` };
+    const guard = { start: publish.stmt.startIndex, end: publish.stmt.endIndex, newText: `if (${tests(setup, status.name).ok})${eol}${p.ind}${underGuard(src(ctx, publish.stmt), p.unit)}` };
     const edits = setup.shape.kind === 'assign' ? [...decl, guard] : [...decl, setupEdit, guard];
     candidates.push({ variant: 'guard', title: `Publish only if ${fnName(setup)} succeeds (keep its result in \`${status.name}\`)`, edits });
   }
   const bail = bailLine(ctx, setup, status.name);
   if (typeof bail === 'string') reasons.push(bail);
   else {
-    const check = `if (${status.name})${eol}${sInd.ind}${sInd.unit}${bail.line}`;
+    const check = `if (${tests(setup, status.name).failed})${eol}${sInd.ind}${sInd.unit}${bail.line}`;
     candidates.push({ variant: 'bail-out', title: `${bail.how === 'return' ? 'Return' : `Jump to ${bail.line.slice(5, -1)}`} if ${fnName(setup)} fails`, edits: [...decl, { ...setupEdit, newText: [...lines, check].join(eol + sInd.ind) }] });
   }
   return { candidates, reasons };
@@ -263,7 +276,7 @@ function hp003(ctx: Ctx): Built {
     candidates: [{
       variant: 'move',
       title: `Move ${fnName(teardown)} after ${fnName(offline)}`,
-      edits: [deleteStatement(ctx.text, teardown.stmt), { start: at, end: at, newText: ctx.eol + ind + teardown.stmt.text }],
+      edits: [deleteStatement(ctx.text, teardown.stmt), { start: at, end: at, newText: ctx.eol + ind + src(ctx, teardown.stmt) }],
     }],
     reasons: [],
   };

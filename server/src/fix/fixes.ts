@@ -30,7 +30,8 @@ export interface FixOutcome {
 
 /** A project, or anything that can analyse a text in place of a file. */
 export interface FixHost extends AnalysisHost {
-  tree?(file: string): { input?: unknown } | undefined;
+  /** The project's parse of a file; gives the file's text when none is passed. */
+  parsed?(file: string): { text: string } | undefined;
   kb?: { lexicon: Lexicon };
 }
 
@@ -75,7 +76,7 @@ export function fixesFor(host: FixHost, file: string, text: string, finding: Fin
 function compute(host: FixHost, file: string, text: string, finding: Finding, lex: Lexicon, entry: CacheEntry): FixOutcome {
   if (text.length > MAX_TEXT) return { fixes: [], refusal: 'the file is too large for automatic fixes' };
   let built;
-  const tree = parseC(text);
+  const tree = parseC(text, lex.loopMacroPrefixes);
   try {
     built = buildCandidates(text, tree.rootNode, finding, lex);
   } catch (e) {
@@ -93,7 +94,7 @@ function compute(host: FixHost, file: string, text: string, finding: Finding, le
     }
     entry.errors ??= syntaxErrorCount(tree.rootNode);
     entry.before ??= host.findingsForText(file, text);
-    const why = verifyFix(host, file, text, newText, finding, entry.before, entry.errors);
+    const why = verifyFix(host, file, text, newText, finding, entry.before, entry.errors, lex.loopMacroPrefixes);
     if (why) reasons.push(`${c.variant === 'move' ? 'moving the call' : `the ${c.variant} fix`}: ${why}`);
     else fixes.push({ variant: c.variant, title: c.title, preferred: fixes.length === 0, finding, edits: c.edits, newText });
   }
@@ -102,8 +103,7 @@ function compute(host: FixHost, file: string, text: string, finding: Finding, le
 
 function textOf(host: FixHost, file: string, text?: string): string | undefined {
   if (text !== undefined) return text;
-  const input = host.tree?.(file)?.input;
-  return typeof input === 'string' ? input : undefined;
+  return host.parsed?.(file)?.text;
 }
 
 /** The preferred fix of a finding (stable API for the simulator's `--fixed` and fix-all). */
@@ -134,7 +134,6 @@ export interface FixAllResult {
 export function fixAll(host: FixHost, file: string, text: string, lexicon?: Lexicon): FixAllResult {
   let current = text;
   const applied: FixAllResult['applied'] = [];
-  const refusedKeys = new Set<string>();
   let refused: FixAllResult['refused'] = [];
   for (let round = 0; round < 100; round++) {
     const findings = host.findingsForText(file, current).filter((f) => FIXABLE.has(f.code));
@@ -148,7 +147,6 @@ export function fixAll(host: FixHost, file: string, text: string, lexicon?: Lexi
         fixed = true;
         break;
       }
-      refusedKeys.add(findingKey(f));
       refused.push({ finding: f, reason: out.refusal ?? 'no fix applies here' });
     }
     if (!fixed) break;

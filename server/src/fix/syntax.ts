@@ -1,18 +1,14 @@
 // tree-sitter helpers for fixes: parsing candidate texts, locating nodes by span, counting syntax errors.
-import Parser = require('tree-sitter');
-import C = require('tree-sitter-c');
+import { DEFAULT_LOOP_PREFIXES, parseText, type SyntaxNode, type Tree } from '../core/parse';
 
-export type SyntaxNode = Parser.SyntaxNode;
+export type { SyntaxNode };
 
-let parser: Parser | undefined;
-
-/** Parses C text with a parser of our own (the project's parser keeps its incremental state). */
-export function parseC(text: string): Parser.Tree {
-  if (!parser) {
-    parser = new Parser();
-    parser.setLanguage(C as unknown as Parser.Language);
-  }
-  return parser.parse(text);
+/**
+ * Parses C text the way the core does (kernel loop macros rewritten, same offsets), so that the core's
+ * spans name the same nodes. Node texts are of the rewritten text: take output text from the original.
+ */
+export function parseC(text: string, loopPrefixes: readonly string[] = DEFAULT_LOOP_PREFIXES): Tree {
+  return parseText(text, loopPrefixes).tree;
 }
 
 /** Number of ERROR and MISSING nodes: a fix must not add any. */

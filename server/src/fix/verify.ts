@@ -19,9 +19,9 @@ function counts(findings: readonly Finding[]): Map<string, number> {
 }
 
 /** Undefined when `newText` is a good fix of `finding`, else why it is not. */
-export function verifyFix(host: AnalysisHost, file: string, text: string, newText: string, finding: Finding, before?: readonly Finding[], errorsBefore?: number): string | undefined {
-  const errs0 = errorsBefore ?? syntaxErrorCount(parseC(text).rootNode);
-  const errs1 = syntaxErrorCount(parseC(newText).rootNode);
+export function verifyFix(host: AnalysisHost, file: string, text: string, newText: string, finding: Finding, before?: readonly Finding[], errorsBefore?: number, loopPrefixes?: readonly string[]): string | undefined {
+  const errs0 = errorsBefore ?? syntaxErrorCount(parseC(text, loopPrefixes).rootNode);
+  const errs1 = syntaxErrorCount(parseC(newText, loopPrefixes).rootNode);
   if (errs1 > errs0) return `the fixed code would not parse (${errs1 - errs0} new syntax error${errs1 - errs0 > 1 ? 's' : ''})`;
   let after: Finding[];
   try {

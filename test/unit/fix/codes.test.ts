@@ -1,0 +1,42 @@
+// HP002 (check the result, skip the publish), HP003 (teardown after offline), void set-ups (move only).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { fixesFor } from '../../../server/src/fix';
+import { load, one } from './helpers';
+
+test('HP002: keep the result and publish only on success', () => {
+  const { p, file, text, findings } = load('hp002.c');
+  const out = fixesFor(p, file, text, one(findings, 'HP002'));
+  assert.equal(out.fixes[0].variant, 'guard');
+  assert.equal(out.fixes[0].newText, text.replace(
+    '\tWARN_ON(xen_smp_intr_init(cpu));\n\trc = native_cpu_up(cpu, tidle);\n',
+    '\trc = xen_smp_intr_init(cpu);\n\tWARN_ON(rc);\n\tif (!rc)\n\t\trc = native_cpu_up(cpu, tidle);\n',
+  ));
+  const bail = out.fixes.find((x) => x.variant === 'bail-out');
+  assert.ok(bail);
+  assert.equal(bail.newText, text.replace(
+    '\tWARN_ON(xen_smp_intr_init(cpu));\n',
+    '\trc = xen_smp_intr_init(cpu);\n\tWARN_ON(rc);\n\tif (rc)\n\t\treturn rc;\n',
+  ));
+});
+
+test('HP003: the teardown moves after the offline publish, comments stay', () => {
+  const { p, file, text, findings } = load('hp003.c');
+  const out = fixesFor(p, file, text, one(findings, 'HP003'));
+  assert.equal(out.fixes.length, 1);
+  assert.equal(out.fixes[0].newText, text.replace(
+    '\txen_smp_intr_free(cpu);\n\t/* from here on nobody may pick this CPU */\n\tset_cpu_online(cpu, false);\n',
+    '\t/* from here on nobody may pick this CPU */\n\tset_cpu_online(cpu, false);\n\txen_smp_intr_free(cpu);\n',
+  ));
+});
+
+test('void set-up on the booting side: move only, verbatim', () => {
+  const { p, file, text, findings } = load('void-setup.c');
+  const out = fixesFor(p, file, text, one(findings, 'HP001'));
+  assert.deepEqual(out.fixes.map((x) => x.variant), ['move']);
+  assert.equal(out.fixes[0].preferred, true);
+  assert.equal(out.fixes[0].newText, text.replace(
+    '\tset_cpu_online(cpu, true);\n\t/* let the other CPUs send us IPIs */\n\tipi_enable_self(cpu);\n',
+    '\tipi_enable_self(cpu);\n\tset_cpu_online(cpu, true);\n\t/* let the other CPUs send us IPIs */\n',
+  ));
+});
