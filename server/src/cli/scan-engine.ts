@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { KnowledgeBase } from '../core/kb/kb';
 import type { Finding } from '../core/types';
-import { createProject } from '../lsp/project-api';
+import { Project } from '../core/project';
 
 export interface ScanOptions {
   kb?: KnowledgeBase;
@@ -104,7 +104,7 @@ export function collectFiles(paths: string[], options: Pick<ScanOptions, 'follow
 export async function scan(paths: string[], options: ScanOptions = {}): Promise<ScanResult> {
   const t0 = performance.now();
   const files = collectFiles(paths, options);
-  const project = createProject(options.kb ?? KnowledgeBase.builtin(), { functionBudgetMs: options.functionBudgetMs });
+  const project = new Project(options.kb ?? KnowledgeBase.builtin(), { functionBudgetMs: options.functionBudgetMs });
   const max = options.maxFileSize ?? DEFAULT_MAX;
   const loaded: string[] = [];
   for (const file of files) {

@@ -4,7 +4,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import type { Finding } from '../core/types';
 import type { KnowledgeBase } from '../core/kb/kb';
-import type { Project } from './project-api';
+import type { Project } from '../core/project';
 import type { Settings } from './settings';
 import type { Documents } from './documents';
 
@@ -55,6 +55,10 @@ export interface ServerContext {
   fireIndexed(): void;
   /** True when settings exclude `file` (glob relative to its workspace folder). */
   isExcluded(file: string): boolean;
+  /** window/showMessage (a notification) plus the same line in the log. */
+  showMessage(kind: 'info' | 'warning' | 'error', message: string): void;
+  /** Resolves once the first settings and rules are loaded; analysis of opened documents waits for it. */
+  readonly ready: Promise<void>;
   /** The client's initializationOptions. */
   readonly initOptions: Record<string, unknown>;
   /** Client capabilities of interest. */

@@ -50,7 +50,7 @@ export function registerDiagnostics(ctx: ServerContext): void {
     if (why) {
       if (!toldSkipped.has(uri)) {
         toldSkipped.add(uri);
-        ctx.connection.window.showInformationMessage(`Hotplug Race: ${uriToFile(uri)} is not checked: ${why}.`);
+        ctx.showMessage('info', `Hotplug Race: ${uriToFile(uri)} is not checked: ${why}.`);
       }
     } else {
       const t0 = Date.now();
@@ -66,7 +66,7 @@ export function registerDiagnostics(ctx: ServerContext): void {
     clearTimeout(timers.get(uri));
     timers.set(uri, setTimeout(() => {
       timers.delete(uri);
-      safePublish(uri);
+      void ctx.ready.then(() => safePublish(uri));
     }, delay));
   };
   const republishAll = (): void => {
@@ -75,7 +75,10 @@ export function registerDiagnostics(ctx: ServerContext): void {
 
   ctx.documents.onDidOpen((uri) => {
     toldSkipped.delete(uri);
-    safePublish(uri);
+    // Settings and rules first, so the first diagnostics already have the right severities and rules.
+    void ctx.ready.then(() => {
+      if (!timers.has(uri)) safePublish(uri);
+    });
   });
   ctx.documents.onDidChange((uri) => schedule(uri, ctx.debounceMs));
   ctx.documents.onDidClose((uri) => {

@@ -29,13 +29,13 @@ export function registerRules(ctx: ServerContext): void {
       if (settings.rules.length) {
         const r = loadRulesSetting(settings.rules);
         extra.push(...r.entries);
-        for (const p of r.problems) ctx.connection.window.showWarningMessage(`Hotplug Race: ${p.file}: ${p.message}`);
+        for (const p of r.problems) ctx.showMessage('warning', `Hotplug Race: ${p.file}: ${p.message}`);
       }
       for (const folder of ctx.folders()) {
         const file = rulesFileOf(folder, settings.rulesFile);
         // The default file is optional; a configured one must exist.
         if (!fs.existsSync(file)) {
-          if (settings.rulesFile) ctx.connection.window.showWarningMessage(`Hotplug Race: rules file ${file} does not exist (hotplugRace.rulesFile).`);
+          if (settings.rulesFile) ctx.showMessage('warning', `Hotplug Race: rules file ${file} does not exist (hotplugRace.rulesFile).`);
           continue;
         }
         const r = loadRulesFile(file);

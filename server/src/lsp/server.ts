@@ -4,12 +4,14 @@ import {
   CodeActionKind,
   type Connection,
   DidChangeConfigurationNotification,
+  MessageType,
+  ShowMessageNotification,
   type InitializeParams,
   type InitializeResult,
   TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
 import { KnowledgeBase } from '../core/kb/kb';
-import { createProject } from './project-api';
+import { Project } from '../core/project';
 import { packageVersion } from '../core/package-root';
 import type { Finding } from '../core/types';
 import { type CommandHandler, type Logger, type ServerContext, uriToFile } from './context';
@@ -49,11 +51,13 @@ export function startServer(connection: Connection): void {
   const indexedListeners: (() => void)[] = [];
   let settings: Settings = { ...DEFAULT_SETTINGS };
   let kb = KnowledgeBase.builtin();
-  let project = createProject(kb, { functionBudgetMs: settings.functionBudgetMs });
+  let project = new Project(kb, { functionBudgetMs: settings.functionBudgetMs });
   let folders: string[] = [];
   let trusted = true;
   let debounceMs = 75;
   let initOptions: Record<string, unknown> = {};
+  let markReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
   const client = { configuration: false, watchedFilesDynamic: false, workDoneProgress: false };
 
   const log: Logger = {
@@ -123,18 +127,25 @@ export function startServer(connection: Connection): void {
     onProjectReset: (l) => void resetListeners.push(l),
     resetProject(next: KnowledgeBase) {
       kb = next;
-      project = createProject(kb, { functionBudgetMs: settings.functionBudgetMs });
+      project = new Project(kb, { functionBudgetMs: settings.functionBudgetMs });
       documents.clearPending();
       for (const doc of documents.all()) project.setFile(uriToFile(doc.uri), doc.getText());
       for (const l of resetListeners) guard('project reset listener', l)();
     },
     flush,
+    showMessage(kind, message) {
+      // A notification, not window/showMessageRequest: nothing to await, nothing to reject.
+      const type = kind === 'error' ? MessageType.Error : kind === 'warning' ? MessageType.Warning : MessageType.Info;
+      void connection.sendNotification(ShowMessageNotification.type, { type, message }).catch(() => undefined);
+      log[kind === 'warning' ? 'warn' : kind](message);
+    },
     onWatchedFilesChanged: (l) => void watchListeners.push(l),
     onIndexed: (l) => void indexedListeners.push(l),
     fireIndexed: () => {
       for (const l of indexedListeners) guard('indexed listener', l)();
     },
     isExcluded: (file) => isExcludedBy(folders, settings.exclude, file),
+    ready,
     get initOptions() {
       return initOptions;
     },
@@ -166,7 +177,7 @@ export function startServer(connection: Connection): void {
 
   function applySettings(raw: unknown): void {
     const { settings: next, problems } = parseSettings(raw);
-    for (const p of problems) connection.window.showWarningMessage(`Hotplug Race: ${p}`);
+    for (const p of problems) ctx.showMessage('warning', `Hotplug Race: ${p}`);
     const budgetChanged = next.functionBudgetMs !== settings.functionBudgetMs;
     settings = next;
     if (budgetChanged) ctx.resetProject(kb);
@@ -185,8 +196,13 @@ export function startServer(connection: Connection): void {
       folders = [...folders.filter((f) => !removed.has(f)), ...e.added.map((f) => uriToFile(f.uri))];
       for (const l of settingsListeners) guard('settings listener', l)(settings);
     }));
-    if (client.configuration) await pullSettings();
-    else applySettings(initOptions.settings);
+    try {
+      // A client that never answers must not keep the first diagnostics back for long.
+      if (client.configuration) await Promise.race([pullSettings(), new Promise((r) => setTimeout(r, 3000))]);
+      else applySettings(initOptions.settings);
+    } finally {
+      markReady();
+    }
   }));
 
   connection.onDidChangeWatchedFiles(guard('didChangeWatchedFiles', (p) => {

@@ -69,7 +69,7 @@ export function registerWorkspaceIndex(ctx: ServerContext): void {
   const tellOnce = (kind: string, message: string): void => {
     if (told.has(kind)) return;
     told.add(kind);
-    ctx.connection.window.showInformationMessage(message);
+    ctx.showMessage('info', message);
   };
 
   const openFiles = (): Set<string> => new Set(ctx.documents.all().map((d) => uriToFile(d.uri)));
