@@ -21,20 +21,47 @@ const common = {
   absWorkingDir: root,
 };
 
-// The server is started as a module; main() picks the transport from argv (--stdio).
+// The server is started as a module; it picks the transport from argv (--stdio).
 const serverEntry = 'server/src/lsp/main.ts';
 if (!fs.existsSync(path.join(root, serverEntry))) {
   console.error(`build: ${serverEntry} is missing; cannot bundle the language server.`);
   process.exit(1);
 }
 
+// server.ts loads optional features with require(variable), which a bundle cannot follow. Turn that
+// require into a switch over the modules named in OPTIONAL_FEATURES so that they are bundled too;
+// a module that does not exist still fails with MODULE_NOT_FOUND, as it would unbundled.
+const optionalFeatures = {
+  name: 'optional-features',
+  setup(build) {
+    build.onLoad({ filter: /server[\\/]src[\\/]lsp[\\/]server\.ts$/ }, async (args) => {
+      let text = await fs.promises.readFile(args.path, 'utf8');
+      const list = /OPTIONAL_FEATURES[^=]*=\s*\[([\s\S]*?)\];/.exec(text);
+      if (!list || !/require\(mod\)/.test(text)) return { contents: text, loader: 'ts' };
+      const mods = [...list[1].matchAll(/\[\s*'(\.\/[\w-]+)'/g)].map((m) => m[1]);
+      const dir = path.dirname(args.path);
+      const cases = mods.map((m) =>
+        fs.existsSync(path.join(dir, `${m}.ts`))
+          ? `case '${m}': return require('${m}');`
+          : `case '${m}': throw Object.assign(new Error("Cannot find module '${m}'"), { code: 'MODULE_NOT_FOUND' });`);
+      text = text.replace(/require\(mod\)/g, '__bundledFeature(mod)');
+      text += `\nfunction __bundledFeature(m: string): any {\n  switch (m) {\n    ${cases.join('\n    ')}\n    default: throw Object.assign(new Error("Cannot find module '" + m + "'"), { code: 'MODULE_NOT_FOUND' });\n  }\n}\n`;
+      return { contents: text, loader: 'ts' };
+    });
+  },
+};
+
 const builds = [
   { ...common, entryPoints: { client: 'client/src/extension.ts' }, outdir: 'dist', external: ['vscode'] },
   {
     ...common,
-    stdin: { contents: `require('./${serverEntry.replace(/\.ts$/, '')}').main();`, resolveDir: root, sourcefile: 'server-entry.js' },
+    // main.ts starts the server itself when it is the main module (`require.main === module` holds in the bundle).
+    entryPoints: [serverEntry],
     outfile: 'dist/server.js',
+    // jsonc-parser's "main" is a UMD build whose require('./impl/...') calls esbuild cannot follow.
+    mainFields: ['module', 'main'],
     external: ['tree-sitter', 'tree-sitter-c'],
+    plugins: [optionalFeatures],
   },
 ];
 
