@@ -36,7 +36,7 @@ export function checkFunction(fn: FnFacts, r: Resolver, opts: CheckOptions): Fin
   const out: Finding[] = [];
   const isSetup = (e: CoreEvent) => e.role === 'ipi-setup' && !e.guarded;
   out.push(...pairCheck(ctx, 'HP001', (e) => PUBLISH_ROLES.includes(e.role), isSetup, isSetup));
-  out.push(...pairCheck(ctx, 'HP003', (e) => e.role === 'ipi-teardown', (e) => OFFLINE_ROLES.includes(e.role), (e) => OFFLINE_ROLES.includes(e.role)));
+  out.push(...pairCheck(ctx, 'HP003', (e) => e.role === 'ipi-teardown' && !e.guarded, (e) => OFFLINE_ROLES.includes(e.role), (e) => OFFLINE_ROLES.includes(e.role)));
   out.push(...statusCheck(ctx));
   out.push(...stateCheck(ctx));
   return out;

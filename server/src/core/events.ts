@@ -176,13 +176,18 @@ export function resultUse(call: SyntaxNode, cond: SyntaxNode | undefined, kb: Kn
   return { kind: 'checked' };
 }
 
-function whenHolds(e: KbEntry, args: SyntaxNode[]): boolean {
+function whenHolds(e: KbEntry, cs: CallSite): boolean {
   if (!e.when) return true;
   return e.when.every((w) => {
-    const a = args[w.arg];
+    const a = cs.args[w.arg];
     if (!a) return false;
+    // The CPU-key normalisation strips casts, parentheses and '&'; plain text is the fallback.
+    const keyed = cs.argKeys[w.arg];
     const t = normaliseText(a.text);
-    return w.oneOf.some((v) => normaliseText(v) === t);
+    return w.oneOf.some((v) => {
+      const n = normaliseText(v);
+      return n === keyed || n === t;
+    });
   });
 }
 
@@ -199,8 +204,8 @@ export function spanOf(n: SyntaxNode): Span {
 
 /** The KB entries that apply to a call by name (with their `when` conditions met). */
 export function kbEntriesFor(cs: CallSite, kb: KnowledgeBase): KbEntry[] {
-  if (cs.name !== undefined) return kb.forFunction(cs.name).filter((e) => whenHolds(e, cs.args));
-  if (cs.field !== undefined) return kb.forField(cs.object ?? '', cs.field).filter((e) => whenHolds(e, cs.args));
+  if (cs.name !== undefined) return kb.forFunction(cs.name).filter((e) => whenHolds(e, cs));
+  if (cs.field !== undefined) return kb.forField(cs.object ?? '', cs.field).filter((e) => whenHolds(e, cs));
   return [];
 }
 
@@ -246,7 +251,7 @@ export function eventsOf(cs: CallSite, r: Resolver): CoreEvent[] {
     }
   };
   const byName = (name: string, prefix: string[]) => {
-    const hits = r.kb.forFunction(name).filter((e) => whenHolds(e, cs.args));
+    const hits = r.kb.forFunction(name).filter((e) => whenHolds(e, cs));
     if (hits.length) {
       for (const e of hits) fromEntry(e, [...prefix, name]);
       return;

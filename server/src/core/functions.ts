@@ -1,7 +1,7 @@
 // Per-function facts that do not depend on other functions: CFG, call sites, CPU identity, ops-table stores.
 import type { Span } from './types';
 import type { KnowledgeBase } from './kb/kb';
-import type { Parsed, SyntaxNode } from './parse';
+import { Parsed, SyntaxNode, recoveryTrees } from './parse';
 import { buildCfg, Cfg, declaratorName, stripParens } from './cfg';
 import { findSelfVars } from './cpu-identity';
 import { CallSite, collectCallSites, spanOf } from './events';
@@ -40,11 +40,17 @@ export function fileFacts(file: string, parsed: Parsed, kb: KnowledgeBase): File
   const functions: FnFacts[] = [];
   const stores: FieldStore[] = [];
   const stack: SyntaxNode[] = [parsed.tree.rootNode];
+  // Erroneous top-level regions are walked again from their piecewise re-parse.
+  for (const t of recoveryTrees(parsed)) stack.push(t.rootNode);
+  const seen = new Set<number>();
   while (stack.length) {
     const n = stack.pop()!;
     if (n.type === 'function_definition' && !insideBody(n)) {
-      const f = functionFacts(file, n, parsed, kb);
-      if (f) functions.push(f);
+      const f = seen.has(n.startIndex) ? undefined : functionFacts(file, n, parsed, kb);
+      if (f) {
+        seen.add(n.startIndex);
+        functions.push(f);
+      }
     } else if (n.type === 'initializer_pair') {
       const d = n.childrenForFieldName('designator');
       const last = d[d.length - 1];

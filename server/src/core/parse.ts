@@ -203,6 +203,54 @@ export function blankAnnotations(text: string): string {
   return out.join('');
 }
 
+const MAX_SEGMENTS = 400;
+
+/**
+ * Re-parses erroneous top-level regions piece by piece, split after each column-0 `}` line, so that an error in
+ * one function does not hide the next one. Returns trees over parts of the same text (same offsets).
+ */
+export function recoveryTrees(parsed: Parsed): Tree[] {
+  const root = parsed.tree.rootNode;
+  if (!root.hasError || parsed.truncated) return [];
+  const text = parsed.parsedText;
+  const out: Tree[] = [];
+  let budget = MAX_SEGMENTS;
+  for (const top of root.children) {
+    if (!top.hasError || top.type === 'function_definition') continue;
+    const cuts = [top.startIndex];
+    const re = /\n\}[^\n]*/g;
+    re.lastIndex = top.startIndex;
+    for (let m = re.exec(text); m && m.index < top.endIndex; m = re.exec(text)) cuts.push(m.index + m[0].length);
+    cuts.push(top.endIndex);
+    for (let i = 0; i + 1 < cuts.length && budget > 0; i++) {
+      const a = cuts[i];
+      const b = Math.min(cuts[i + 1], top.endIndex);
+      if (b - a < 4 || !/\{/.test(text.slice(a, b))) continue;
+      budget--;
+      const t = parseRange(text, a, b);
+      if (t) out.push(t);
+    }
+  }
+  return out;
+}
+
+function pointAt(text: string, i: number): Parser.Point {
+  const nl = text.lastIndexOf('\n', i - 1);
+  let row = 0;
+  for (let k = text.indexOf('\n'); k >= 0 && k < i; k = text.indexOf('\n', k + 1)) row++;
+  return { row, column: i - nl - 1 };
+}
+
+function parseRange(text: string, a: number, b: number): Tree | undefined {
+  const p = getParser();
+  try {
+    return p.parse(text, null, { includedRanges: [{ startIndex: a, endIndex: b, startPosition: pointAt(text, a), endPosition: pointAt(text, b) }] }) ?? undefined;
+  } catch {
+    p.reset();
+    return undefined;
+  }
+}
+
 /** Text of a node, from the original (not rewritten) text. */
 export function nodeText(parsed: Parsed, n: SyntaxNode): string {
   return parsed.text.slice(n.startIndex, n.endIndex);

@@ -1,0 +1,40 @@
+// Every fixture gives exactly the findings its "expect HPxxx" comments mark: positives and negatives together.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { expectedMarks, marks, projectOf } from './helpers';
+
+const SETS: { title: string; files: string[] }[] = [
+  { title: 'HP001 controlling CPU: branches, early returns, goto, switch, loops, CPU identity, macros, comments', files: ['hp001-bp.c'] },
+  { title: 'HP001 booting CPU: smp_processor_id() variables and self set-ups', files: ['hp001-ap.c'] },
+  { title: 'HP002 status tracking and polarity', files: ['hp002.c'] },
+  { title: 'HP003 teardown before offline', files: ['hp003.c'] },
+  { title: 'HP004 ONLINE-section hot-plug states', files: ['hp004.c'] },
+  { title: 'wrappers across files and recursion', files: ['xfile/kick.c', 'xfile/users.c'] },
+  { title: 'ops tables from designated initialisers and assignments, across files', files: ['xfile/ops-def.c', 'xfile/ops-use.c'] },
+  { title: 'syntax errors earlier in the file', files: ['syntax-errors.c'] },
+  { title: '#if/#ifdef branches are all possible paths', files: ['ifdef.c'] },
+  { title: 'suppression comments', files: ['suppress.c'] },
+];
+
+for (const set of SETS) {
+  test(`fixtures: ${set.title}`, () => {
+    const p = projectOf(set.files);
+    for (const f of set.files) {
+      const got = marks(f, p.findings(p.files().find((x) => x.endsWith(f))!));
+      assert.deepEqual(got, expectedMarks(f), `findings of ${f}`);
+    }
+  });
+}
+
+test('fixture sets have both positive and negative functions', () => {
+  const p = projectOf(SETS.flatMap((s) => s.files));
+  for (const set of SETS) {
+    for (const f of set.files) {
+      const file = p.files().find((x) => x.endsWith(f))!;
+      const flagged = new Set(p.findings(file).map((x) => x.function));
+      const all = p.functions(file).map((x) => x.name);
+      if (expectedMarks(f).length) assert.ok(flagged.size > 0, `${f} has positives`);
+      assert.ok(all.some((n) => !flagged.has(n)), `${f} has negatives`);
+    }
+  }
+});
