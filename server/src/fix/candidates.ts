@@ -83,11 +83,11 @@ function moveProblem(ctx: Ctx, moved: SyntaxNode, movedCall: SyntaxNode, jumped:
   const args = movedCall.childForFieldName('arguments');
   const argUse = conflicts(args ? mentions(args) : new Set(), jumped);
   if (argUse.length) return `the ${what}'s arguments use \`${argUse[0]}\`, which is computed between the two calls`;
-  const otherUse = conflicts(mentions(moved), jumped);
-  if (otherUse.length) return `the ${what} statement uses \`${otherUse[0]}\`, which is computed between the two calls`;
   const seen = mentionedIn(jumped);
   const changed = [...writes(moved)].filter((x) => seen.has(x));
-  if (changed.length) return `moving the ${what} would change \`${changed[0]}\`, which the statements in between use`;
+  if (changed.length) return `moving the ${what} would change \`${changed[0]}\`, which the statements in between also use`;
+  const otherUse = conflicts(mentions(moved), jumped);
+  if (otherUse.length) return `the ${what} statement uses \`${otherUse[0]}\`, which is computed between the two calls`;
   return undefined;
 }
 
@@ -176,7 +176,12 @@ function hp001(ctx: Ctx): Built {
   if (setup.shape.kind === 'other') return { candidates: [], reasons: [setup.shape.reason] };
   const jumped = [publish.stmt, ...between(publish.stmt, setup.stmt)];
   const problem = moveProblem(ctx, setup.stmt, setup.call, jumped, 'set-up');
-  if (problem) return { candidates: [], reasons: [problem] };
+  if (problem) {
+    // The set-up's own result variable may be what blocks the move: then move it with the statements using it.
+    const group = groupMove(ctx, setup, publish, jumped);
+    if (typeof group === 'string') return { candidates: [], reasons: [problem, group] };
+    return { candidates: [group], reasons: [problem] };
+  }
 
   const { text, eol } = ctx;
   const { ind, unit } = blockIndent(text, publish.stmt);
@@ -192,25 +197,82 @@ function hp001(ctx: Ctx): Built {
     else {
       const lines = setupLines(ctx, setup, status.name);
       const decl = status.declare ? [status.declare] : [];
-      if (publish.stmt.type === 'declaration') reasons.push(`${fnName(publish)} is in a declaration, which cannot be guarded`);
-      else if (stopsOnFailure(ctx, setup)) {
-        candidates.push({ variant: 'guard', title: `Set up first: move ${names}, keep its result in \`${status.name}\``, edits: [...decl, { start: publish.stmt.startIndex, end: publish.stmt.endIndex, newText: [...lines, src(ctx, publish.stmt)].join(nl) }, del] });
+      const replace = (newLines: string[]): TextEdit => ({ start: publish.stmt.startIndex, end: publish.stmt.endIndex, newText: newLines.join(nl) });
+      const cannot = unguardable(publish);
+      if (stopsOnFailure(ctx, setup)) {
+        candidates.push({ variant: 'guard', title: `Set up first: move ${names}, keep its result in \`${status.name}\``, edits: [...decl, replace([...lines, src(ctx, publish.stmt)]), del] });
+      } else if (cannot) {
+        reasons.push(cannot);
       } else {
         const guarded = `if (${tests(setup, status.name).ok})${eol}${ind}${underGuard(src(ctx, publish.stmt), unit)}`;
-        candidates.push({ variant: 'guard', title: `Set up first: move ${names} and publish only if it succeeds`, edits: [...decl, { start: publish.stmt.startIndex, end: publish.stmt.endIndex, newText: [...lines, guarded].join(nl) }, del] });
+        candidates.push({ variant: 'guard', title: `Set up first: move ${names} and publish only if it succeeds`, edits: [...decl, replace([...lines, guarded]), del] });
       }
       if (!stopsOnFailure(ctx, setup)) {
         const bail = bailLine(ctx, publish, status.name);
         if (typeof bail === 'string') reasons.push(bail);
         else {
           const check = `if (${tests(setup, status.name).failed})${eol}${ind}${unit}${bail.line}`;
-          candidates.push({ variant: 'bail-out', title: `Set up first: move ${names} and ${bail.how} on failure`, edits: [...decl, { start: publish.stmt.startIndex, end: publish.stmt.endIndex, newText: [...lines, check, src(ctx, publish.stmt)].join(nl) }, del] });
+          candidates.push({ variant: 'bail-out', title: `Set up first: move ${names} and ${bail.how} on failure`, edits: [...decl, replace([...lines, check, src(ctx, publish.stmt)]), del] });
         }
       }
     }
   }
   candidates.push({ variant: 'move', title: `Move ${names}`, edits: [{ start: publish.stmt.startIndex, end: publish.stmt.startIndex, newText: src(ctx, setup.stmt) + nl }, del] });
   return { candidates, reasons };
+}
+
+/** Why a publish statement cannot be put under `if (ok)`, or undefined. */
+function unguardable(publish: Site): string | undefined {
+  const t = publish.stmt.type;
+  if (t === 'declaration') return `${fnName(publish)} is in a declaration, which cannot be guarded`;
+  if (/^(return|goto|break|continue)_statement$/.test(t)) return `${fnName(publish)} is in a ${t.replace('_statement', '')} statement; guarding it would fall through, so bail out instead`;
+  return undefined;
+}
+
+/**
+ * `v = setup(...)` followed by statements that check and store `v` (`if (v < 0) return v; per_cpu(x, cpu) = v;`):
+ * move the whole run before the publish. Allowed only when `v` is set by the run before any use, the
+ * statements jumped over do not read the run's `v`, and nothing after the run reads `v` before setting it.
+ */
+function groupMove(ctx: Ctx, setup: Site, publish: Site, jumped: SyntaxNode[]): Candidate | string {
+  if (setup.shape.kind !== 'assign') return 'the set-up cannot be moved on its own';
+  const v = setup.shape.variable;
+  const args = setup.call.childForFieldName('arguments');
+  if (args && mentions(args).has(v)) return `the set-up's arguments use \`${v}\``;
+  const group = [setup.stmt];
+  for (let n = setup.stmt.nextNamedSibling; n && n.type !== 'comment' && mentions(n).has(v) && !writes(n).has(v) && n.type !== 'labeled_statement'; n = n.nextNamedSibling) group.push(n);
+  const hidden = hiddenControlFlow([...jumped, ...group.slice(1)], ctx.lex);
+  if (hidden) return hidden;
+  const reads = new Set([...group.flatMap((g) => [...mentions(g)])].filter((x) => x !== v));
+  for (const g of group) for (const w of writes(g)) if (w !== v) reads.add(w);
+  const clash = conflicts(reads, jumped);
+  if (clash.length) return `the set-up and its checks use \`${clash[0]}\`, which is computed between the two calls`;
+  const jWrites = new Set(jumped.flatMap((j) => [...writes(j)]));
+  const groupWrites = new Set(group.flatMap((g) => [...writes(g)]));
+  const jMentions = mentionedIn(jumped);
+  const moved = [...groupWrites].find((w) => w !== v && jMentions.has(w));
+  if (moved) return `moving the set-up would change \`${moved}\`, which the statements in between use`;
+  // Jumped statements may use `v` only after setting it (the publish assigns it first).
+  if (jMentions.has(v) && !(publish.shape.kind === 'assign' && publish.shape.variable === v)) return `\`${v}\` is used between the two calls`;
+  // After the run, `v` used to hold the set-up's value; now it holds the jumped code's. It must be dead or reset.
+  const last = group[group.length - 1];
+  const fn = functionOf(last);
+  if (!fn) return 'the calls are not inside a function';
+  const after = statementsInRange(fn.childForFieldName('body') ?? fn, last.endIndex, fn.endIndex);
+  const firstUse = after.find((n) => mentions(n).has(v));
+  const resets = firstUse && firstUse.type === 'expression_statement' && firstUse.namedChild(0)?.type === 'assignment_expression'
+    && firstUse.namedChild(0)?.childForFieldName('left')?.text === v && !mentions(firstUse.namedChild(0)!.childForFieldName('right')!).has(v);
+  if (firstUse && !resets && jWrites.has(v)) return `\`${v}\` is read after the set-up, so its value must stay the set-up's`;
+  const { text, eol } = ctx;
+  const nl = eol + blockIndent(text, publish.stmt).ind;
+  const block = text.slice(setup.stmt.startIndex, last.endIndex);
+  const del = deleteStatement(text, setup.stmt);
+  const delEnd = deleteStatement(text, last);
+  return {
+    variant: 'move',
+    title: `Move ${fnName(setup)} and the checks of \`${v}\` before ${fnName(publish)}`,
+    edits: [{ start: publish.stmt.startIndex, end: publish.stmt.startIndex, newText: block + nl }, { start: del.start, end: Math.max(del.end, delEnd.end), newText: '' }],
+  };
 }
 
 function hp002(ctx: Ctx): Built {
@@ -240,8 +302,9 @@ function hp002(ctx: Ctx): Built {
   const sInd = blockIndent(text, setup.stmt);
   const lines = setupLines(ctx, setup, status.name);
   const setupEdit: TextEdit = { start: setup.stmt.startIndex, end: setup.stmt.endIndex, newText: lines.join(eol + sInd.ind) };
-  if (!isStatementList(publish.stmt.parent) || publish.stmt.type === 'declaration') {
-    reasons.push(`${fnName(publish)} cannot be guarded where it is`);
+  const cannot = !isStatementList(publish.stmt.parent) ? `${fnName(publish)} is the body of another statement` : unguardable(publish);
+  if (cannot) {
+    reasons.push(cannot);
   } else {
     const p = blockIndent(text, publish.stmt);
     const guard = { start: publish.stmt.startIndex, end: publish.stmt.endIndex, newText: `if (${tests(setup, status.name).ok})${eol}${p.ind}${underGuard(src(ctx, publish.stmt), p.unit)}` };

@@ -30,10 +30,24 @@ export function writes(n: SyntaxNode): Set<string> {
   return out;
 }
 
+/** The variable an lvalue writes: `x`, `x.f`, `x->f`, `x[i]`, `*x`, `per_cpu(x, cpu)` all write x. */
 function addBase(n: SyntaxNode | null, out: Set<string>): void {
   if (!n) return;
-  if (n.type === 'identifier') out.add(n.text);
-  else for (const id of identifiers(n)) out.add(id);
+  switch (n.type) {
+    case 'identifier':
+      out.add(n.text);
+      return;
+    case 'parenthesized_expression':
+      return addBase(n.namedChild(0), out);
+    case 'field_expression':
+    case 'subscript_expression':
+    case 'pointer_expression':
+      return addBase(n.childForFieldName('argument'), out);
+    case 'call_expression':
+      return addBase(n.childForFieldName('arguments')?.namedChild(0) ?? null, out);
+    default:
+      for (const id of identifiers(n)) out.add(id);
+  }
 }
 
 /** Variables a subtree mentions (read or written; calls' names included, harmlessly). */

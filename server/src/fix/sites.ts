@@ -72,6 +72,7 @@ function shapeOf(stmt: SyntaxNode, call: SyntaxNode, lex: Lexicon): Shape {
     }
     return { kind: 'other', reason: `\`${call.text}\` is part of a larger condition whose other parts must stay put` };
   }
+  if (stmt.type === 'return_statement') return { kind: 'other', reason: `the function returns the result of \`${call.text}\`, so moving it would change what the function returns` };
   return { kind: 'other', reason: `\`${call.text}\` sits in a ${stmt.type.replace(/_/g, ' ')} that cannot be split` };
 }
 

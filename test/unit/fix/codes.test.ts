@@ -40,3 +40,22 @@ test('void set-up on the booting side: move only, verbatim', () => {
     '\tipi_enable_self(cpu);\n\tset_cpu_online(cpu, true);\n\t/* let the other CPUs send us IPIs */\n',
   ));
 });
+
+test('HP001 with the result checked and stored after the set-up: the run of statements moves as one', () => {
+  const { p, file, text, findings } = load('group-move.c');
+  const out = fixesFor(p, file, text, one(findings, 'HP001'));
+  assert.deepEqual(out.fixes.map((x) => x.variant), ['move'], out.refusal);
+  const setup = '\tret = bind_ipi_to_irqhandler(ZETA_RESCHEDULE_VECTOR, cpu, zeta_resched_interrupt,\n\t\t\t\t     IRQF_PERCPU, "zeta-resched", NULL);\n\tif (ret < 0)\n\t\treturn ret;\n\tper_cpu(zeta_resched_irq, cpu) = ret;\n';
+  const publish = '\tret = native_cpu_up(cpu, idle);\n\tif (ret)\n\t\treturn ret;\n';
+  assert.equal(out.fixes[0].newText, text.replace(`${publish}\n${setup}`, `${setup}${publish}\n`));
+});
+
+test('HP002 where the publish is the return value: no guard (it would fall through), bail-out with a new status', () => {
+  const { p, file, text, findings } = load('return-publish.c');
+  const out = fixesFor(p, file, text, one(findings, 'HP002'));
+  assert.deepEqual(out.fixes.map((x) => x.variant), ['bail-out']);
+  assert.equal(out.fixes[0].newText, text.replace(
+    '{\n\tWARN_ON(xen_smp_intr_init(cpu));\n',
+    '{\n\tint rc;\n\n\trc = xen_smp_intr_init(cpu);\n\tWARN_ON(rc);\n\tif (rc)\n\t\treturn rc;\n',
+  ));
+});
