@@ -172,3 +172,23 @@ test('the schema is draft-07 and is the one package.json contributes for .hotplu
   assert.deepEqual(schema.definitions.rule.properties.role.enum.length, schema.definitions.rule.properties.role.enumDescriptions.length);
   assert.ok(Object.values(schema.definitions.rule.properties).every((p: any) => typeof p.description === 'string'), 'every property is described');
 });
+
+test('a rules-file entry with the same callee, role and condition refines the built-in one instead of adding another', () => {
+  const { entries, problems } = loadRulesSetting([
+    { name: 'xen_smp_intr_init', role: 'ipi-setup', cpu: 0, returnsStatus: false, note: 'cannot fail on this platform' },
+    { name: 'set_cpu_online', role: 'online-direct', cpu: 0, when: [{ arg: 1, oneOf: ['1', 'true'] }], note: 'refined' },
+    { name: 'set_cpu_online', role: 'online-direct', cpu: 0, when: [{ arg: 1, oneOf: ['ONLINE'] }] },
+  ], 'user');
+  assert.deepEqual(problems, []);
+  const kb2 = kb.extend(entries);
+  const init = kb2.forFunction('xen_smp_intr_init');
+  assert.equal(init.length, 1);
+  assert.equal(init[0].returnsStatus, false);
+  assert.equal(init[0].source, 'user');
+  const set = kb2.forFunction('set_cpu_online');
+  assert.deepEqual(set.map((e) => [e.role, e.note, e.source]), [
+    ['online-direct', 'refined', 'user'], ['offline', kb.forFunction('set_cpu_online')[1].note, 'builtin'], ['online-direct', undefined, 'user'],
+  ]);
+  assert.equal(kb2.entries.length, kb.entries.length + 1);
+  assert.equal(kb.forFunction('xen_smp_intr_init')[0].returnsStatus, true, 'the built-in base is unchanged');
+});

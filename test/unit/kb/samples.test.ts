@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Project } from '../../../server/src/core/project';
 import { KnowledgeBase } from '../../../server/src/core/kb/kb';
-import { loadRulesFile } from '../../../server/src/core/kb/rules-file';
+import { loadRulesFile, loadRulesText } from '../../../server/src/core/kb/rules-file';
 
 const SAMPLES = path.resolve(__dirname, '../../../../samples');
 
@@ -64,4 +64,18 @@ test('the negative samples do become findings when their order is swapped (they 
   project.setFile('b.c', late);
   assert.deepEqual(project.findings('a.c').map((f) => f.code), ['HP001']);
   assert.deepEqual(project.findings('b.c').map((f) => f.code), ['HP004']);
+});
+
+test('a rules file can refine a built-in entry: a set-up declared infallible clears HP002 in the sample', () => {
+  const file = path.join(SAMPLES, 'arch/x86/xen/smp_pvh.c');
+  const text = fs.readFileSync(file, 'utf8');
+  const run = (kb: KnowledgeBase) => {
+    const p = new Project(kb);
+    p.setFile(file, text);
+    return p.findings(file).map((f) => f.code);
+  };
+  assert.deepEqual(run(KnowledgeBase.builtin()), ['HP002']);
+  const rules = loadRulesText('rules.json', '{ "rules": [ { "name": "xen_smp_intr_init", "role": "ipi-setup", "cpu": 0, "returnsStatus": false } ] }');
+  assert.deepEqual(rules.problems, []);
+  assert.deepEqual(run(KnowledgeBase.builtin().extend(rules.entries)), []);
 });

@@ -30,8 +30,23 @@ export class KnowledgeBase {
   private readonly byName = new Map<string, KbEntry[]>();
   private readonly byField = new Map<string, KbEntry[]>();
 
-  constructor(readonly entries: readonly KbEntry[], readonly lexicon: Lexicon = BUILTIN_LEXICON) {
+  readonly entries: readonly KbEntry[];
+
+  constructor(entries: readonly KbEntry[], readonly lexicon: Lexicon = BUILTIN_LEXICON) {
+    // A later entry for the same callee, role and condition replaces the earlier one in place, so a rules file can
+    // refine a built-in entry (returnsStatus, guarded, vectors, note) instead of adding a second event.
+    const merged: KbEntry[] = [];
+    const at = new Map<string, number>();
     for (const e of entries) {
+      const k = identity(e);
+      const i = at.get(k);
+      if (i === undefined) {
+        at.set(k, merged.length);
+        merged.push(e);
+      } else merged[i] = e;
+    }
+    this.entries = merged;
+    for (const e of merged) {
       const key = e.kind === 'field' ? fieldOf(e.name) : e.name;
       const map = e.kind === 'field' ? this.byField : this.byName;
       const list = map.get(key) ?? [];
@@ -44,7 +59,7 @@ export class KnowledgeBase {
     return new KnowledgeBase(BUILTIN_ENTRIES);
   }
 
-  /** A knowledge base with extra entries; they come after (and so may refine) the existing ones. */
+  /** A knowledge base with extra entries; they come after the existing ones, and replace those with the same callee, role and `when`. */
   extend(extra: readonly KbEntry[]): KnowledgeBase {
     return extra.length ? new KnowledgeBase([...this.entries, ...extra], this.lexicon) : this;
   }
@@ -72,6 +87,11 @@ export class KnowledgeBase {
     for (const k of this.byField.keys()) out.add(k);
     return out;
   }
+}
+
+function identity(e: KbEntry): string {
+  const when = (e.when ?? []).map((w) => [w.arg, [...w.oneOf].sort()]).sort((a, b) => (a[0] as number) - (b[0] as number));
+  return JSON.stringify([e.kind, e.name.replace(/->/g, '.'), e.role, when]);
 }
 
 // Entry names may spell a pointer member as 'ops->field'; it is treated like 'ops.field'.
