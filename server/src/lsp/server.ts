@@ -223,7 +223,9 @@ export function startServer(connection: Connection): void {
 
   documents.listen(connection, guard);
   for (const feature of FEATURES) guard(`register ${feature.name}`, feature)(ctx);
-  for (const [mod, name] of OPTIONAL_FEATURES) loadOptional(ctx, mod, name);
+  // A module that was also added to FEATURES is not registered twice.
+  const registered = new Set(FEATURES.map((f) => f.name));
+  for (const [mod, name] of OPTIONAL_FEATURES) if (!registered.has(name)) loadOptional(ctx, mod, name);
 
   process.on('uncaughtException', (err) => log.error('hotplug-race: uncaught exception', err));
   process.on('unhandledRejection', (err) => log.error('hotplug-race: unhandled rejection', err));
