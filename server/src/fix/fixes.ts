@@ -44,14 +44,16 @@ interface CacheEntry {
   errors?: number;
   outcomes: Map<string, FixOutcome>;
 }
-// One entry per file: the code-action, diagnostics and fix-all paths ask about the same text repeatedly.
-const cache = new Map<string, CacheEntry>();
+// Per host (project) and file: the code-action, diagnostics and fix-all paths ask about the same text repeatedly.
+const caches = new WeakMap<object, Map<string, CacheEntry>>();
 
 function lexiconOf(host: FixHost, lex?: Lexicon): Lexicon {
   return lex ?? host.kb?.lexicon ?? BUILTIN_LEXICON;
 }
 
-function entryFor(file: string, text: string): CacheEntry {
+function entryFor(host: FixHost, file: string, text: string): CacheEntry {
+  let cache = caches.get(host);
+  if (!cache) caches.set(host, (cache = new Map()));
   let e = cache.get(file);
   if (!e || e.text !== text) {
     e = { text, outcomes: new Map() };
@@ -62,18 +64,18 @@ function entryFor(file: string, text: string): CacheEntry {
 }
 
 /** Every verified fix for `finding` in `text` (the file's current text). */
-export function fixesFor(host: FixHost, file: string, text: string, finding: Finding, lexicon?: Lexicon): FixOutcome {
+export function fixesFor(host: FixHost, file: string, text: string, finding: Finding, lexicon?: Lexicon, options: { firstOnly?: boolean } = {}): FixOutcome {
   if (!FIXABLE.has(finding.code)) return { fixes: [], refusal: `${finding.code} has no automatic fix` };
-  const entry = entryFor(file, text);
+  const entry = entryFor(host, file, text);
   const id = `${findingKey(finding)}@${finding.span.start}`;
-  const hit = entry.outcomes.get(id);
+  const hit = entry.outcomes.get(id) ?? (options.firstOnly ? entry.outcomes.get(`${id}/first`) : undefined);
   if (hit) return hit;
-  const outcome = compute(host, file, text, finding, lexiconOf(host, lexicon), entry);
-  entry.outcomes.set(id, outcome);
+  const outcome = compute(host, file, text, finding, lexiconOf(host, lexicon), entry, !!options.firstOnly);
+  entry.outcomes.set(options.firstOnly ? `${id}/first` : id, outcome);
   return outcome;
 }
 
-function compute(host: FixHost, file: string, text: string, finding: Finding, lex: Lexicon, entry: CacheEntry): FixOutcome {
+function compute(host: FixHost, file: string, text: string, finding: Finding, lex: Lexicon, entry: CacheEntry, firstOnly: boolean): FixOutcome {
   if (text.length > MAX_TEXT) return { fixes: [], refusal: 'the file is too large for automatic fixes' };
   let built;
   const tree = parseC(text, lex.loopMacroPrefixes);
@@ -85,6 +87,7 @@ function compute(host: FixHost, file: string, text: string, finding: Finding, le
   const fixes: Fix[] = [];
   const reasons = [...built.reasons];
   for (const c of built.candidates) {
+    if (firstOnly && fixes.length) break;
     let newText: string;
     try {
       newText = applyEdits(text, c.edits);
@@ -110,7 +113,7 @@ function textOf(host: FixHost, file: string, text?: string): string | undefined 
 export function preferredFix(host: FixHost, finding: Finding, text?: string): { edits: TextEdit[]; newText: string; title: string } | { refusal: string } {
   const t = textOf(host, finding.file, text);
   if (t === undefined) return { refusal: 'the file text is not available' };
-  const out = fixesFor(host, finding.file, t, finding);
+  const out = fixesFor(host, finding.file, t, finding, undefined, { firstOnly: true });
   const best = out.fixes[0];
   return best ? { edits: best.edits, newText: best.newText, title: best.title } : { refusal: out.refusal ?? 'no fix applies here' };
 }
@@ -118,8 +121,13 @@ export function preferredFix(host: FixHost, finding: Finding, text?: string): { 
 /** Why no quick fix exists for a fixable finding, for the diagnostic message; undefined when one exists or the code is not fixable. */
 export function fixRefusal(host: FixHost, finding: Finding, text?: string): string | undefined {
   if (!FIXABLE.has(finding.code)) return undefined;
-  const r = preferredFix(host, finding, text);
-  return 'refusal' in r ? r.refusal : undefined;
+  try {
+    const r = preferredFix(host, finding, text);
+    return 'refusal' in r ? r.refusal : undefined;
+  } catch (e) {
+    // Diagnostics must not fail because of a fix: report it as the reason instead.
+    return `the fix could not be checked (${e instanceof Error ? e.message : String(e)})`;
+  }
 }
 
 export interface FixAllResult {
@@ -140,7 +148,7 @@ export function fixAll(host: FixHost, file: string, text: string, lexicon?: Lexi
     refused = [];
     let fixed = false;
     for (const f of findings) {
-      const out = fixesFor(host, file, current, f, lexicon);
+      const out = fixesFor(host, file, current, f, lexicon, { firstOnly: true });
       if (out.fixes.length) {
         current = out.fixes[0].newText;
         applied.push({ code: f.code, function: f.function, title: out.fixes[0].title });

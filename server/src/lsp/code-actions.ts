@@ -83,7 +83,7 @@ export function registerCodeActions(ctx: ServerContext): void {
 
   ctx.registerCommand(APPLY_ALL_COMMAND, async (args: unknown[]) => {
     const { uri, version } = commandTarget(args);
-    if (!uri) throw new Error(`${APPLY_ALL_COMMAND}: expected a document URI`);
+    if (!uri) return { applied: 0, message: `${APPLY_ALL_COMMAND} expects [{ uri, version }] or [uri, version]` };
     const doc = ctx.documents.get(uri);
     if (!doc) return { applied: 0, message: 'the document is not open' };
     if (version !== undefined && version !== doc.version) {
