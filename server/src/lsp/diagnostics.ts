@@ -3,6 +3,7 @@
 import { type Diagnostic, DiagnosticSeverity, type Range } from 'vscode-languageserver/node';
 import { ruleDocUri } from '../core/package-root';
 import type { Finding, Severity, Span } from '../core/types';
+import { fixRefusal } from '../fix';
 import { type ServerContext, fileToUri, uriToFile } from './context';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
@@ -16,14 +17,15 @@ export function spanToRange(span: Span): Range {
   return { start: { line: span.startLine, character: span.startCol }, end: { line: span.endLine, character: span.endCol } };
 }
 
-export function toDiagnostic(f: Finding): Diagnostic {
+/** `noFix`: why no quick fix is offered for a fixable finding (appended to the message). */
+export function toDiagnostic(f: Finding, noFix?: string): Diagnostic {
   return {
     range: spanToRange(f.span),
     severity: SEVERITY[f.severity],
     code: f.code,
     codeDescription: { href: ruleDocUri(f.code) },
     source: 'hotplug-race',
-    message: f.message,
+    message: noFix ? `${f.message}. No quick fix: ${noFix}.` : f.message,
     relatedInformation: f.related.map((r) => ({ location: { uri: fileToUri(r.file), range: spanToRange(r.span) }, message: r.message })),
     data: { code: f.code, function: f.function },
   };
@@ -54,7 +56,7 @@ export function registerDiagnostics(ctx: ServerContext): void {
       }
     } else {
       const t0 = Date.now();
-      diagnostics = ctx.findings(uri).map(toDiagnostic);
+      diagnostics = ctx.findings(uri).map((f) => toDiagnostic(f, fixRefusal(ctx.project(), f, doc.getText())));
       ctx.log.trace(`hotplug-race: ${uri} v${doc.version}: ${diagnostics.length} diagnostics in ${Date.now() - t0} ms`);
     }
     ctx.connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
