@@ -2,6 +2,7 @@
 // (RCU grace-period forcing, the clocksource watchdog, smp_call_function users). States are hashed as one
 // number (mixed radix), so the first BUG found has the shortest trace and the same input gives the same trace.
 import { AP, BP, laneName, type Scenario, type SimBug, type SimConfig, type SimOp, type SimResult, type TraceStep } from './model';
+import { StateSet } from './state-set';
 import { VEC_CALL_FUNCTION, VEC_CALL_FUNCTION_SINGLE, VEC_RESCHEDULE } from './program';
 
 const ONLINE = 1;
@@ -27,6 +28,46 @@ const A_WATCHDOG = 2;
 const A_CALLFN = 3;
 const A_CALLFN1 = 4;
 
+// Compiled op kinds: [kind, arg, arg2, arg3] per op.
+const K_DONE = 0;
+const K_KICK = 1;
+const K_SET = 2; // flags |= arg
+const K_CLEAR = 3; // flags &= ~arg
+const K_WAIT = 4; // until flags & arg
+const K_WAITDEAD = 5;
+const K_BIND = 6; // arg vector, arg2 setup, arg3 skipTo (or -1: cannot fail)
+const K_UNBIND = 7;
+const K_CHECK = 8; // arg setup, arg2 target
+const K_SEND = 9;
+
+function compile(ops: readonly SimOp[]): Int32Array {
+  const c = new Int32Array(ops.length * 4);
+  ops.forEach((op, j) => {
+    const i = j * 4;
+    const flag = (f: number, on: boolean) => ((c[i] = on ? K_SET : K_CLEAR), (c[i + 1] = f));
+    switch (op.k) {
+      case 'kick': c[i] = K_KICK; break;
+      case 'online': flag(ONLINE, op.on); break;
+      case 'active': flag(ACTIVE, op.on); break;
+      case 'irq': flag(IRQ, op.on); break;
+      case 'idle': flag(RQIDLE | DYNIDLE, op.on); break;
+      case 'waitOnline': c[i] = K_WAIT; c[i + 1] = ONLINE; break;
+      case 'waitActive': c[i] = K_WAIT; c[i + 1] = ACTIVE; break;
+      case 'waitDead': c[i] = K_WAITDEAD; break;
+      case 'bind': c[i] = K_BIND; c[i + 1] = op.vector; c[i + 2] = op.setup; c[i + 3] = op.mayFail ? op.skipTo : -1; break;
+      case 'unbind': c[i] = K_UNBIND; c[i + 1] = op.vector; break;
+      case 'check': c[i] = K_CHECK; c[i + 1] = op.setup; c[i + 2] = op.to; break;
+      case 'send': c[i] = K_SEND; c[i + 1] = op.vector; break;
+      case 'done': c[i] = K_DONE; break;
+    }
+  });
+  return c;
+}
+
+const NONE = 0;
+const NEXT = 1;
+const BUG = 2;
+
 interface Outcome {
   next: St;
   bug: SimBug | null;
@@ -41,20 +82,17 @@ export class Model {
   private readonly progs: [SimOp[], SimOp[]];
   private readonly setupBits: number[] = [];
   private readonly moves: number[] = [];
-  private readonly r1: number;
-  private readonly rV: number;
-  private readonly rS: number;
   private readonly rC: number;
+  private readonly code: [Int32Array, Int32Array];
 
   constructor(readonly sc: Scenario, readonly cfg: SimConfig) {
     this.C = cfg.cpus + 2;
     if (this.C > 16) throw new Error('at most 14 other CPUs');
     this.progs = sc.programs;
     for (const ops of this.progs) for (const op of ops) if (op.k === 'bind') this.setupBits[op.setup] = (this.setupBits[op.setup] ?? 0) | (1 << op.vector);
-    this.r1 = this.progs[1].length + 1;
-    this.rV = 1 << sc.vectors.length;
-    this.rS = 1 << Math.max(this.setupBits.length, 0);
+    if (this.progs[0].length > 255 || this.progs[1].length > 254 || sc.vectors.length > 8 || this.setupBits.length > 4) throw new Error('model too large for the state key');
     this.rC = 1 << this.C;
+    this.code = [compile(this.progs[0]), compile(this.progs[1])];
     const on = { rcu: true, watchdog: true, callFunction: true, ...cfg.actors };
     this.moves.push(0, 1, 2, 3);
     // Other CPUs first, then the BP's own interrupt context: traces then read like the kernel's reports.
@@ -72,22 +110,19 @@ export class Model {
     return { pc0: 0, pc1: this.sc.apStarted ? 0 : -1, flags, bound: up ? 0 : this.sc.managed, failed: 0, rcu: this.gpMask(flags), wd: BP };
   }
 
-  key(s: St): number {
-    let k = s.pc0;
-    k = k * this.r1 + (s.pc1 + 1);
-    k = k * 32 + s.flags;
-    k = k * this.rV + s.bound;
-    k = k * this.rS + s.failed;
-    k = k * this.rC + s.rcu;
-    return k * this.C + s.wd;
+  /** Low word of a state's key: program counters and flags (21 bits). */
+  keyLo(s: St): number {
+    return s.pc0 | ((s.pc1 + 1) << 8) | (s.flags << 16);
   }
 
-  /** Every move's outcome from s, in a fixed order. */
-  successors(s: St, labels: boolean, out: (move: number, o: Outcome) => void): void {
-    for (const m of this.moves) {
-      const o = this.apply(s, m, labels);
-      if (o) out(m, o);
-    }
+  /** High word: vector bindings (8 bits), failed set-ups (4), RCU mask (16) and watchdog holder (4). */
+  keyHi(s: St): number {
+    return s.bound | (s.failed << 8) | (s.rcu << 12) | (s.wd << 28);
+  }
+
+  /** Move codes in their fixed order. */
+  moveList(): readonly number[] {
+    return this.moves;
   }
 
   private gpMask(flags: number): number {
@@ -108,47 +143,86 @@ export class Model {
     return { sender, target: AP, vector, message };
   }
 
-  /** The outcome of one move, or null when it is not enabled (or changes nothing). */
-  apply(s: St, m: number, labels: boolean): Outcome | null {
-    if (m < 16) return this.thread(s, (m >> 1) as 0 | 1, (m & 1) === 1, labels);
+  /** The outcome of one move with its labels (trace reconstruction), or null when it is not enabled. */
+  apply(s: St, m: number): Outcome | null {
+    const n = { ...s };
+    const r = this.step(s, m, n, true);
+    if (r === NONE) return null;
+    return { next: n, bug: r === BUG ? this.bugOf(this.lastSender, this.lastVector) : null, cpu: this.lastCpu, actor: this.lastActor, action: this.lastAction, op: this.lastOp };
+  }
+
+  // Labels of the last step (set only when `labels`); the sender and vector of a BUG (always).
+  private lastCpu = 0;
+  private lastActor = '';
+  private lastAction = '';
+  private lastOp: SimOp | undefined;
+  private lastSender = 0;
+  private lastVector = 0;
+
+  private bug(sender: number, v: number): number {
+    this.lastSender = sender;
+    this.lastVector = v;
+    return BUG;
+  }
+
+  private label(cpu: number, actor: string, action: string, op?: SimOp): void {
+    this.lastCpu = cpu;
+    this.lastActor = actor;
+    this.lastAction = action;
+    this.lastOp = op;
+  }
+
+  /**
+   * Writes the successor of s under move m into n (no allocation): NONE when the move is not enabled (or
+   * changes nothing), NEXT for a state, BUG when it sends an IPI to an unbound vector.
+   */
+  step(s: St, m: number, n: St, labels: boolean): number {
+    n.pc0 = s.pc0;
+    n.pc1 = s.pc1;
+    n.flags = s.flags;
+    n.bound = s.bound;
+    n.failed = s.failed;
+    n.rcu = s.rcu;
+    n.wd = s.wd;
+    if (m < 16) return this.thread(s, (m >> 1) as 0 | 1, (m & 1) === 1, n, labels);
     const kind = (m - 16) >> 4;
     const c = (m - 16) & 15;
     const apOn = (s.flags & ONLINE) !== 0;
-    if (c === AP && kind !== A_WATCHDOG) return null;
+    if (c === AP && kind !== A_WATCHDOG) return NONE;
     switch (kind) {
       case A_FQS: {
         const pending = s.rcu & ~(1 << c);
-        if (!pending) return null;
+        if (!pending) return NONE;
         let rcu = s.rcu;
-        let bug: SimBug | null = null;
         let what = '';
-        for (let d = 0; d < this.C && !bug; d++) {
+        for (let d = 0; d < this.C; d++) {
           if (!(pending & (1 << d))) continue;
           if (d === AP) {
             if (!apOn) what = 'CPU 1 offline: quiescent';
             else if (s.flags & DYNIDLE) what = 'CPU 1 dyntick-idle: quiescent';
             else if (!this.ready(s, VEC_RESCHEDULE)) {
-              bug = this.bugOf(c, VEC_RESCHEDULE);
-              what = 'CPU 1 online, no quiescent state: smp_send_reschedule(1)';
-              break;
+              if (labels) this.label(c, 'rcu', 'force_quiescent_state → rcu_implicit_offline_qs: CPU 1 online, no quiescent state: smp_send_reschedule(1)');
+              return this.bug(c, VEC_RESCHEDULE);
             } else what = 'smp_send_reschedule(1): CPU 1 reports a quiescent state';
           }
           rcu &= ~(1 << d);
         }
-        if (!bug && rcu === 0) rcu = this.gpMask(s.flags);
-        return this.o(s, { ...s, rcu }, bug, c, 'rcu', labels ? `force_quiescent_state → rcu_implicit_offline_qs${what ? ': ' + what : ''}` : '');
+        n.rcu = rcu === 0 ? this.gpMask(s.flags) : rcu;
+        if (labels) this.label(c, 'rcu', `force_quiescent_state → rcu_implicit_offline_qs${what ? ': ' + what : ''}`);
+        return NEXT;
       }
       case A_QS: {
-        if (!(s.rcu & (1 << c))) return null;
-        let rcu = s.rcu & ~(1 << c);
-        if (rcu === 0) rcu = this.gpMask(s.flags);
-        return this.o(s, { ...s, rcu }, null, c, 'rcu', labels ? `CPU ${c} reports a quiescent state` : '');
+        if (!(s.rcu & (1 << c))) return NONE;
+        const rcu = s.rcu & ~(1 << c);
+        n.rcu = rcu === 0 ? this.gpMask(s.flags) : rcu;
+        if (labels) this.label(c, 'rcu', `CPU ${c} reports a quiescent state`);
+        return NEXT;
       }
       case A_WATCHDOG: {
-        if (s.wd !== c) return null;
+        if (s.wd !== c) return NONE;
         let sender = c;
         if (c === AP) {
-          if (apOn && !(s.flags & IRQ)) return null;
+          if (apOn && !(s.flags & IRQ)) return NONE;
           if (!apOn) sender = BP; // the timer migrated away from the dead CPU
         }
         let next = c;
@@ -160,76 +234,80 @@ export class Model {
           }
         }
         const send = next === AP && (s.flags & RQIDLE) !== 0;
-        const bug = send && !this.ready(s, VEC_RESCHEDULE) ? this.bugOf(sender, VEC_RESCHEDULE) : null;
-        const txt = labels ? `clocksource_watchdog: add_timer_on(CPU ${next})${send ? ' → wake_up_idle_cpu(1) → smp_send_reschedule(1)' : ''}` : '';
-        return this.o(s, { ...s, wd: next }, bug, sender, 'watchdog', txt);
+        n.wd = next;
+        if (labels) this.label(sender, 'watchdog', `clocksource_watchdog: add_timer_on(CPU ${next})${send ? ' → wake_up_idle_cpu(1) → smp_send_reschedule(1)' : ''}`);
+        return send && !this.ready(s, VEC_RESCHEDULE) ? this.bug(sender, VEC_RESCHEDULE) : NEXT;
       }
       case A_CALLFN:
       case A_CALLFN1: {
         const v = kind === A_CALLFN ? VEC_CALL_FUNCTION : VEC_CALL_FUNCTION_SINGLE;
         // Only a send that fails changes anything: the rest are self-loops.
-        if (!apOn || this.ready(s, v)) return null;
-        const txt = kind === A_CALLFN ? 'smp_call_function: CALL_FUNCTION to every online CPU, CPU 1 included' : 'smp_call_function_single(1): CPU 1 is online';
-        return this.o(s, s, this.bugOf(c, v), c, 'smp_call_function', labels ? txt : '');
+        if (!apOn || this.ready(s, v)) return NONE;
+        if (labels) this.label(c, 'smp_call_function', kind === A_CALLFN ? 'smp_call_function: CALL_FUNCTION to every online CPU, CPU 1 included' : 'smp_call_function_single(1): CPU 1 is online');
+        return this.bug(c, v);
       }
     }
-    return null;
+    return NONE;
   }
 
-  private o(_s: St, next: St, bug: SimBug | null, cpu: number, actor: string, action: string, op?: SimOp): Outcome {
-    return { next, bug, cpu, actor, action, op };
-  }
-
-  private thread(s: St, t: 0 | 1, fail: boolean, labels: boolean): Outcome | null {
+  private thread(s: St, t: 0 | 1, fail: boolean, n: St, labels: boolean): number {
     const pc = t === 0 ? s.pc0 : s.pc1;
-    if (pc < 0) return null;
-    const op = this.progs[t][pc];
+    if (pc < 0) return NONE;
+    // Compiled op arrays: monomorphic and allocation-free (SimOp objects come in many shapes).
+    const code = this.code[t];
+    const i = pc * 4;
+    const k = code[i];
+    const arg = code[i + 1];
+    if (fail && k !== K_BIND) return NONE;
     const cpu = t === 0 ? BP : AP;
-    const go = (patch: Partial<St>, to = pc + 1): Outcome => {
-      const next = { ...s, ...patch };
-      if (t === 0) next.pc0 = to;
-      else next.pc1 = to;
-      return { next, bug: null, cpu, actor: op.actor, action: labels ? op.label : '', op };
-    };
-    const flag = (f: number, on: boolean) => (on ? s.flags | f : s.flags & ~f);
-    if (fail && op.k !== 'bind') return null;
-    switch (op.k) {
-      case 'kick':
-        return go({ pc1: s.pc1 < 0 ? 0 : s.pc1 });
-      case 'online':
-        return go({ flags: flag(ONLINE, op.on) });
-      case 'active':
-        return go({ flags: flag(ACTIVE, op.on) });
-      case 'irq':
-        return go({ flags: flag(IRQ, op.on) });
-      case 'idle':
-        return go({ flags: flag(RQIDLE | DYNIDLE, op.on) });
-      case 'waitOnline':
-        return s.flags & ONLINE ? go({}) : null;
-      case 'waitActive':
-        return s.flags & ACTIVE ? go({}) : null;
-      case 'waitDead':
-        return s.pc1 >= 0 && this.progs[1][s.pc1].k === 'done' ? go({}) : null;
-      case 'bind':
-        if (!fail) return go({ bound: s.bound | (1 << op.vector) });
-        if (!op.mayFail) return null;
-        {
-          const o = go({ failed: s.failed | (1 << op.setup), bound: s.bound & ~this.setupBits[op.setup] }, op.skipTo);
-          if (labels) o.action = op.label.replace(/ \(may fail\)$/, '').replace(/: bind .*/, ': set-up FAILS; its vectors stay unbound');
-          return o;
+    let to = pc + 1;
+    let r = NEXT;
+    switch (k) {
+      case K_KICK:
+        if (s.pc1 < 0) n.pc1 = 0;
+        break;
+      case K_SET:
+        n.flags = s.flags | arg;
+        break;
+      case K_CLEAR:
+        n.flags = s.flags & ~arg;
+        break;
+      case K_WAIT:
+        if ((s.flags & arg) === 0) return NONE;
+        break;
+      case K_WAITDEAD:
+        if (s.pc1 < 0 || this.code[1][s.pc1 * 4] !== K_DONE) return NONE;
+        break;
+      case K_BIND:
+        if (!fail) n.bound = s.bound | (1 << arg);
+        else {
+          if (code[i + 3] < 0) return NONE; // cannot fail
+          const setup = code[i + 2];
+          n.failed = s.failed | (1 << setup);
+          n.bound = s.bound & ~this.setupBits[setup];
+          to = code[i + 3];
         }
-      case 'unbind':
-        return go({ bound: s.bound & ~(1 << op.vector) });
-      case 'check':
-        return go({}, s.failed & (1 << op.setup) ? op.to : pc + 1);
-      case 'send': {
-        const o = go({});
-        if (!this.ready(s, op.vector)) o.bug = this.bugOf(cpu, op.vector);
-        return o;
-      }
-      case 'done':
-        return null;
+        break;
+      case K_UNBIND:
+        n.bound = s.bound & ~(1 << arg);
+        break;
+      case K_CHECK:
+        if (s.failed & (1 << arg)) to = code[i + 2];
+        break;
+      case K_SEND:
+        if (!this.ready(s, arg)) r = this.bug(cpu, arg);
+        break;
+      default:
+        return NONE;
     }
+    if (t === 0) n.pc0 = to;
+    else n.pc1 = to;
+    if (labels) {
+      const op = this.progs[t][pc];
+      const action = fail ? op.label.replace(/ \(may fail\)$/, '').replace(/: bind .*/, ': set-up FAILS; its vectors stay unbound') : op.label;
+      this.label(cpu, op.actor, action, op);
+    }
+    return r;
   }
 
   /** The trace row for an outcome. */
@@ -248,70 +326,101 @@ export class Model {
   }
 }
 
+const F = 7; // fields of a state in the queue
+
 export function explore(sc: Scenario, cfg: SimConfig): SimResult {
   const t0 = performance.now();
   const model = new Model(sc, cfg);
   const init = model.initial();
-  const seen = new Map<number, number>();
-  const states: St[] = [init];
-  const parent: number[] = [-1];
-  const via: number[] = [-1];
-  seen.set(model.key(init), 0);
+  const moves = model.moveList();
+  const seen = new StateSet();
+  // Breadth-first queue of states (F int32 fields each), with the parent index and move of each (for the trace).
+  let q = new Int32Array(F * 4096);
+  let parent = new Int32Array(4096);
+  let via = new Int16Array(4096);
+  let count = 0;
+  const push = (x: St, from: number, move: number) => {
+    if (count === parent.length) {
+      const q2 = new Int32Array(q.length * 2);
+      q2.set(q);
+      q = q2;
+      const p2 = new Int32Array(parent.length * 2);
+      p2.set(parent);
+      parent = p2;
+      const v2 = new Int16Array(via.length * 2);
+      v2.set(via);
+      via = v2;
+    }
+    const o = count * F;
+    q[o] = x.pc0;
+    q[o + 1] = x.pc1;
+    q[o + 2] = x.flags;
+    q[o + 3] = x.bound;
+    q[o + 4] = x.failed;
+    q[o + 5] = x.rcu;
+    q[o + 6] = x.wd;
+    parent[count] = from;
+    via[count] = move;
+    count++;
+  };
+  seen.add(model.keyHi(init), model.keyLo(init));
+  push(init, -1, -1);
+  const s: St = { ...init };
+  const n: St = { ...init };
   let transitions = 0;
   let head = 0;
   let found: { from: number; move: number } | null = null;
   let bound: string | undefined;
-  outer: while (head < states.length) {
+  while (head < count) {
     if ((head & 1023) === 0 && performance.now() - t0 > cfg.maxMs) {
       bound = `time bound of ${cfg.maxMs} ms reached`;
       break;
     }
     const idx = head++;
-    const s = states[idx];
-    let hit = -1;
-    model.successors(s, false, (m, o) => {
+    const o = idx * F;
+    s.pc0 = q[o];
+    s.pc1 = q[o + 1];
+    s.flags = q[o + 2];
+    s.bound = q[o + 3];
+    s.failed = q[o + 4];
+    s.rcu = q[o + 5];
+    s.wd = q[o + 6];
+    for (let i = 0; i < moves.length; i++) {
+      const r = model.step(s, moves[i], n, false);
+      if (r === NONE) continue;
       transitions++;
-      if (hit >= 0) return;
-      if (o.bug) {
-        hit = m;
-        return;
+      if (r === BUG) {
+        found = { from: idx, move: moves[i] };
+        break;
       }
-      const k = model.key(o.next);
-      if (!seen.has(k)) {
-        seen.set(k, states.length);
-        states.push(o.next);
-        parent.push(idx);
-        via.push(m);
-      }
-    });
-    if (hit >= 0) {
-      found = { from: idx, move: hit };
-      break outer;
+      if (seen.add(model.keyHi(n), model.keyLo(n))) push(n, idx, moves[i]);
     }
-    if (states.length > cfg.maxStates) {
+    if (found) break;
+    if (count > cfg.maxStates) {
       bound = `state bound of ${cfg.maxStates} states reached`;
       break;
     }
   }
-  const base = { function: sc.function, file: sc.file, cpus: cfg.cpus, fixed: false, statesExplored: states.length, transitions, notes: sc.notes };
+  const ms = Math.round((performance.now() - t0) * 100) / 100;
+  const base = { function: sc.function, file: sc.file, cpus: cfg.cpus, fixed: false, statesExplored: count, transitions, ms, notes: sc.notes };
   if (found) {
     const path: number[] = [found.move];
     for (let i = found.from; i > 0; i = parent[i]) path.push(via[i]);
     path.reverse();
     const trace: TraceStep[] = [];
-    let s = init;
+    let cur = init;
     let bug: SimBug | null = null;
     for (const m of path) {
-      const o = model.apply(s, m, true)!;
+      const o = model.apply(cur, m)!;
       trace.push(model.row(trace.length + 1, o));
-      s = o.next;
+      cur = o.next;
       if (o.bug) {
         bug = o.bug;
         trace.push({ ...model.row(trace.length + 1, o), actor: 'BUG', action: o.bug.message, file: null, line: null, bug: true });
       }
     }
-    return { ...base, verdict: 'race', ms: Math.round((performance.now() - t0) * 100) / 100, bug, trace };
+    return { ...base, verdict: 'race', bug, trace };
   }
-  if (bound) return { ...base, verdict: 'bounded', reason: bound, ms: Math.round((performance.now() - t0) * 100) / 100, bug: null, trace: [] };
-  return { ...base, verdict: 'safe', ms: Math.round((performance.now() - t0) * 100) / 100, bug: null, trace: [] };
+  if (bound) return { ...base, verdict: 'bounded', reason: bound, bug: null, trace: [] };
+  return { ...base, verdict: 'safe', bug: null, trace: [] };
 }
