@@ -4,6 +4,8 @@ import {
   CodeActionKind,
   type Connection,
   DidChangeConfigurationNotification,
+  ErrorCodes,
+  ResponseError,
   MessageType,
   ShowMessageNotification,
   type InitializeParams,
@@ -217,7 +219,8 @@ export function startServer(connection: Connection): void {
 
   connection.onExecuteCommand(guard('executeCommand', async (p) => {
     const handler = commands.get(p.command);
-    if (!handler) throw new Error(`unknown command ${p.command}`);
+    // A client's mistake, answered as such; not a server error.
+    if (!handler) return new ResponseError(ErrorCodes.InvalidParams, `unknown command ${p.command}`);
     return handler(p.arguments ?? []);
   }));
 

@@ -4,6 +4,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import picomatch from 'picomatch';
 import { DidChangeWatchedFilesNotification, FileChangeType, WatchKind } from 'vscode-languageserver/node';
+import type { KnowledgeBase } from '../core/kb/kb';
+import { compileTokens, identifierPattern, prefilterFixpoint } from '../core/prefilter';
+import type { Role } from '../core/types';
 import { type ServerContext, uriToFile } from './context';
 
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn']);
@@ -87,6 +90,9 @@ export function registerWorkspaceIndex(ctx: ServerContext): void {
     return true;
   };
 
+  /** Names that make a file relevant, from the last completed pass (knowledge base + summarised names). */
+  let tokens = new Set<string>();
+
   const run = async (): Promise<void> => {
     const gen = ++generation;
     const alive = () => gen === generation;
@@ -98,35 +104,75 @@ export function registerWorkspaceIndex(ctx: ServerContext): void {
     const progress = ctx.client.workDoneProgress ? await ctx.connection.window.createWorkDoneProgress() : undefined;
     progress?.begin('Hotplug Race: indexing', 0, 'collecting C files', false);
     const t0 = Date.now();
+    let slice = Date.now();
+    const breathe = async (done: number, total: number, what: string): Promise<void> => {
+      if (!alive()) throw new Cancelled();
+      if (Date.now() - slice < SLICE_MS) return;
+      progress?.report(Math.min(99, Math.floor((done * 100) / Math.max(1, total))), `${what} ${done}/${total}`);
+      await new Promise((r) => setImmediate(r));
+      slice = Date.now();
+      if (!alive()) throw new Cancelled();
+    };
     try {
       const files: string[] = [];
       for (const folder of folders) await collect(folder, files, (f) => ctx.isExcluded(f), alive);
       if (!alive()) return;
       const open = openFiles();
-      const now = new Set(files);
-      for (const file of indexed) if (!now.has(file) && !open.has(file)) ctx.project().removeFile(file);
-      indexed.clear();
-      let slice = Date.now();
-      let lastPercent = -1;
-      for (let i = 0; i < files.length; i++) {
-        if (!alive()) return;
-        if (!open.has(files[i])) {
-          try {
-            addFromDisk(files[i]);
-          } catch (err) {
-            ctx.log.error(`hotplug-race: indexing ${files[i]} failed`, err);
+      const max = ctx.settings().maxFileSize;
+      const kbTokens = checkedTokens(ctx.project().kb);
+      const admittedNow = new Set<string>();
+      // Only files that can matter are parsed: those naming a knowledge-base call, widened to the names
+      // of functions that got a summary (and the ops-table fields they are stored in) until nothing changes.
+      const result = await prefilterFixpoint(files, kbTokens, {
+        search: async (rest, toks) => {
+          const matcher = compileTokens(toks);
+          const hits: string[] = [];
+          for (let i = 0; i < rest.length; i++) {
+            await breathe(i, rest.length, 'searching');
+            const file = rest[i];
+            if (open.has(file)) {
+              hits.push(file);
+              continue;
+            }
+            const buf = await readBuffer(file, max);
+            if (buf === 'size') tellOnce('size', `Hotplug Race: files larger than hotplugRace.maxFileSize are not indexed (first: ${file}).`);
+            else if (buf === 'binary') tellOnce('binary', `Hotplug Race: binary files are not indexed (first: ${file}).`);
+            else if (buf && matcher.test(buf)) hits.push(file);
           }
-        } else indexed.add(files[i]);
-        if (Date.now() - slice > SLICE_MS) {
-          const percent = Math.floor((i * 100) / files.length);
-          if (percent !== lastPercent) progress?.report(percent, `${i}/${files.length} files`);
-          lastPercent = percent;
-          await new Promise((r) => setImmediate(r));
-          slice = Date.now();
-        }
-      }
-      ctx.log.info(`hotplug-race: indexed ${indexed.size} of ${files.length} C files in ${Date.now() - t0} ms`);
+          return hits;
+        },
+        admit: async (add) => {
+          const texts: string[] = [];
+          for (let i = 0; i < add.length; i++) {
+            await breathe(i, add.length, 'analysing');
+            const file = add[i];
+            admittedNow.add(file);
+            if (open.has(file)) {
+              texts.push(ctx.documents.all().find((d) => uriToFile(d.uri) === file)?.getText() ?? '');
+              continue;
+            }
+            const { text } = readIndexable(file, max);
+            if (text === undefined) continue;
+            try {
+              ctx.project().setFile(file, text);
+            } catch (err) {
+              ctx.log.error(`hotplug-race: indexing ${file} failed`, err);
+              continue;
+            }
+            texts.push(text);
+          }
+          return relevantNames(ctx, add, texts);
+        },
+      });
+      if (!alive()) return;
+      for (const file of indexed) if (!admittedNow.has(file) && !open.has(file)) ctx.project().removeFile(file);
+      indexed.clear();
+      for (const f of admittedNow) indexed.add(f);
+      tokens = new Set(result.tokens);
+      ctx.log.info(`hotplug-race: indexed ${files.length} C files in ${Date.now() - t0} ms; ${indexed.size} can matter (${result.rounds.length} prefilter rounds)`);
       ctx.fireIndexed();
+    } catch (err) {
+      if (!(err instanceof Cancelled)) throw err;
     } finally {
       progress?.done();
     }
@@ -161,17 +207,23 @@ export function registerWorkspaceIndex(ctx: ServerContext): void {
   ctx.onWatchedFilesChanged((changes) => {
     const open = openFiles();
     let touched = false;
+    let widen = false;
     for (const c of changes) {
       if (!isCSource(c.file) || open.has(c.file)) continue;
       if (c.type === 'deleted') {
         if (indexed.delete(c.file)) ctx.project().removeFile(c.file);
         touched = true;
       } else if (!ctx.isExcluded(c.file) && ctx.folders().some((f) => !path.relative(f, c.file).startsWith('..'))) {
-        addFromDisk(c.file);
+        if (!indexed.has(c.file) && !mentionsAny(c.file, tokens, ctx.settings().maxFileSize)) continue;
+        if (!addFromDisk(c.file)) continue;
         touched = true;
+        // A new summarised name can make other files relevant: widen with a full pass.
+        const text = readIndexable(c.file, ctx.settings().maxFileSize).text ?? '';
+        if ([...relevantNames(ctx, [c.file], [text])].some((n) => !tokens.has(n))) widen = true;
       }
     }
-    if (touched) {
+    if (widen) start();
+    else if (touched) {
       clearTimeout(refreshTimer);
       refreshTimer = setTimeout(() => ctx.fireIndexed(), 100);
     }
@@ -190,3 +242,55 @@ export const FILE_CHANGE: Record<number, 'created' | 'changed' | 'deleted'> = {
   [FileChangeType.Changed]: 'changed',
   [FileChangeType.Deleted]: 'deleted',
 };
+
+class Cancelled extends Error {}
+
+const CHECKED_ROLES = new Set<Role>(['online-sync', 'online-kick', 'online-direct', 'ipi-setup', 'offline', 'offline-wait', 'ipi-teardown', 'hotplug-state']);
+
+/** Knowledge-base names of the roles the checks use (ipi-send only matters to the simulator). */
+export function checkedTokens(kb: KnowledgeBase): Set<string> {
+  const out = new Set<string>();
+  for (const e of kb.entries) if (CHECKED_ROLES.has(e.role)) out.add(e.kind === 'field' ? e.name.slice(e.name.lastIndexOf('.') + 1) : e.name);
+  return out;
+}
+
+/** Names that can make another file relevant: its functions with a summary, and the fields they are stored in. */
+function relevantNames(ctx: ServerContext, files: readonly string[], texts: readonly string[]): Set<string> {
+  const names = new Set<string>();
+  const project = ctx.project();
+  for (const file of files) {
+    for (const fn of project.functions(file)) {
+      if (!names.has(fn.name) && project.summary(fn.name)?.some((e) => CHECKED_ROLES.has(e.role))) names.add(fn.name);
+    }
+  }
+  const pattern = identifierPattern(names);
+  if (!pattern) return names;
+  // `.field = name`, `->field = &name`: a superset of the ops-table stores the analysis resolves.
+  const store = new RegExp(`(?:\\.|->)\\s*(\\w+)\\s*=\\s*[(&\\s]*${pattern.source}(?!\\s*\\()`, 'g');
+  const fields = new Set<string>();
+  for (const text of texts) for (const m of text.matchAll(store)) fields.add(m[1]);
+  for (const f of fields) names.add(f);
+  return names;
+}
+
+async function readBuffer(file: string, max: number): Promise<Buffer | 'size' | 'binary' | undefined> {
+  try {
+    const st = await fs.promises.stat(file);
+    if (!st.isFile()) return undefined;
+    if (st.size > max) return 'size';
+    const buf = await fs.promises.readFile(file);
+    return buf.includes(0) ? 'binary' : buf;
+  } catch {
+    return undefined;
+  }
+}
+
+function mentionsAny(file: string, tokens: ReadonlySet<string>, max: number): boolean {
+  if (!tokens.size) return false;
+  try {
+    if (fs.statSync(file).size > max) return false;
+    return compileTokens(tokens).test(fs.readFileSync(file));
+  } catch {
+    return false;
+  }
+}
