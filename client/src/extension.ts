@@ -4,6 +4,7 @@ import { ExecuteCommandRequest, LanguageClient, LanguageClientOptions, State } f
 import { RestartBudget } from './restart-budget';
 import { crashErrorHandler, registerRestarts } from './restart';
 import { findServer, serverOptions } from './server-options';
+import { registerSimulate } from './simulate-command';
 import { ServerStatus } from './status';
 
 /** What `activate` returns; the extension-host tests use it. */
@@ -55,6 +56,7 @@ export function activate(context: vscode.ExtensionContext): HotplugRaceApi {
 
   registerRestarts(context, client, budget, log);
   context.subscriptions.push(vscode.commands.registerCommand('hotplugRace.fixAll', () => fixAll(client, log)));
+  registerSimulate(context, client);
 
   const ready = client.start().then(() => {
     // Optional progress from the server: { state: 'indexing' | 'ready', message? }.

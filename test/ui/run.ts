@@ -90,10 +90,17 @@ const TESTS: UiTest[] = [
       await runCommand(page, 'Hotplug: Simulate hotplug');
       const view = activeWebview(page);
       await view.locator('body').waitFor({ timeout: 30_000 });
-      const lanes = view.locator('[data-lane], .lane');
+      // One column per CPU: at least the controlling CPU (BP) and the one coming up (AP).
+      const lanes = view.locator('table#lanes thead th', { hasText: /^CPU\d/ });
       await lanes.first().waitFor({ timeout: 30_000 });
-      if ((await lanes.count()) < 2) throw new Error(`expected at least 2 lanes, got ${await lanes.count()}`);
-      await view.getByText(/BUG/).first().waitFor({ timeout: 15_000 });
+      const heads = await lanes.allInnerTexts();
+      if (!heads.includes('CPU0 (BP)') || !heads.includes('CPU1 (AP)')) throw new Error(`lane headers: ${JSON.stringify(heads)}`);
+      const verdict = await view.locator('#verdict').innerText();
+      if (!/^race:/.test(verdict)) throw new Error(`verdict: ${verdict}`);
+      const bug = view.locator('button.step.bug');
+      await bug.first().waitFor({ timeout: 15_000 });
+      const bugText = await bug.first().innerText();
+      if (!/BUG/.test(bugText + (await view.locator('#bugline').innerText().catch(() => '')))) throw new Error(`BUG step text: ${bugText}`);
       await page.screenshot({ path: path.join(ARTIFACTS, 'trace-view.png') });
     },
   },
@@ -101,21 +108,22 @@ const TESTS: UiTest[] = [
     name: 'clicking a trace step moves the editor to its line',
     async run(page) {
       const view = activeWebview(page);
-      const steps = view.locator('[data-line]');
+      // Steps with a source location show it as "file.c:LINE" (1-based).
+      const steps = view.locator('button.step[data-link]');
       await steps.first().waitFor({ timeout: 15_000 });
       const n = await steps.count();
+      const now = await cursorLine(page);
       let target = -1;
       let line = 0;
       for (let i = 0; i < n; i++) {
-        const l = Number(await steps.nth(i).getAttribute('data-line'));
-        // data-line is 0-based (LSP); pick a step away from the current cursor line.
-        if (l + 1 !== PUBLISH_LINE) {
+        const m = /:(\d+)$/.exec(await steps.nth(i).locator('.where').innerText());
+        if (m && Number(m[1]) !== now) {
           target = i;
-          line = l + 1;
+          line = Number(m[1]);
           break;
         }
       }
-      if (target < 0) throw new Error('every step is on the cursor line; nothing to check');
+      if (target < 0) throw new Error(`no step away from the cursor line ${now}; nothing to check`);
       await steps.nth(target).click();
       const deadline = Date.now() + 10_000;
       while ((await cursorLine(page)) !== line) {

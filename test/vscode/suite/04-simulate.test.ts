@@ -2,7 +2,7 @@
 // returns the simulation result (the test hook); the trace view is their webview.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { activated, diagnosticsFor, fixtureUri, openFixture } from './helpers';
+import { activated, diagnosticsFor, fixtureUri, openFixture, waitFor } from './helpers';
 
 describe('simulate hotplug', () => {
   before(async () => {
@@ -19,11 +19,13 @@ describe('simulate hotplug', () => {
     const result = await vscode.commands.executeCommand<{ verdict?: string }>('hotplugRace.simulate');
     assert.ok(result && typeof result === 'object', `the command returns its result, got ${JSON.stringify(result)}`);
     assert.equal(result.verdict, 'race');
+    // The panel opens asynchronously in its own tab.
+    const tab = await waitFor('the trace view tab', () =>
+      vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview), 10_000,
+    ).catch(() => undefined);
     const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs);
-    assert.ok(
-      tabs.some((t) => t.input instanceof vscode.TabInputWebview),
-      `a webview tab is open; tabs: ${tabs.map((t) => t.label).join(', ')}`,
-    );
+    assert.ok(tab, `a webview tab is open; tabs: ${tabs.map((t) => `${t.label} (${t.input?.constructor?.name})`).join(', ')}`);
+    assert.match(tab.label, /xen_hvm_cpu_up/);
   });
 
   it('the safe order simulates without a race', async () => {
