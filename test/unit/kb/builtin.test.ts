@@ -110,9 +110,9 @@ test('teardown, senders and hot-plug registrations', () => {
 });
 
 test('precision: calls that are correct where the kernel makes them are not given a publish or set-up role', () => {
-  // lapic_online() comes right after set_cpu_online() on x86 by design; device_online() takes a struct device;
-  // set_cpu_active() and the callin mask are not the online mask.
-  for (const n of ['lapic_online', 'device_online', 'cpu_device_up', 'set_cpu_active', 'notify_cpu_starting', 'request_percpu_irq', 'xen_setup_timer']) {
+  // lapic_online() comes right after set_cpu_online() on x86 by design; setup_local_APIC()/lapic_offline() also run on
+  // the boot CPU; device_online() takes a struct device; set_cpu_active() and the callin mask are not the online mask.
+  for (const n of ['lapic_online', 'lapic_offline', 'setup_local_APIC', 'device_online', 'cpu_device_up', 'set_cpu_active', 'notify_cpu_starting', 'request_percpu_irq', 'xen_setup_timer']) {
     assert.deepEqual(roleOf(n), [], n);
   }
   // No callee is both a publisher and a set-up (that would pair a call with itself).

@@ -1,5 +1,7 @@
 // Built-in knowledge base, from shared/research/kernel-kb.md §1-§4. Data only.
 // Precision matters more than recall: a function is listed in a publish or set-up role only where the kb shows it.
+// Calls that the kernel only makes in the safe order and that are also used on the boot CPU (setup_local_APIC,
+// lapic_online, lapic_offline) are left out: they could only add noise through summaries.
 // Wrappers that are not listed (wakeup_cpu_via_init_nmi, xen_cpu_up_online, ...) are found by summaries when their
 // bodies are in the workspace.
 import type { KbEntry } from '../types';
@@ -78,7 +80,6 @@ const RAW: Raw[] = [
   { name: 'enable_percpu_nmi', role: 'ipi-setup', cpuArg: 'self', note: 'enables a per-CPU NMI on the running CPU (arm64 pseudo-NMI IPIs); also used for non-IPI NMIs' },
   { name: 'setup_vector_irq', role: 'ipi-setup', cpuArg: 0, vectors: NATIVE_VECTORS, note: 'x86 (3.x-4.x): per-CPU vector table, under vector_lock just before set_cpu_online' },
   { name: '__setup_vector_irq', role: 'ipi-setup', cpuArg: 0, vectors: NATIVE_VECTORS, note: 'x86 (3.x-4.x): per-CPU vector table' },
-  { name: 'setup_local_APIC', role: 'ipi-setup', cpuArg: 'self', vectors: NATIVE_VECTORS, note: 'x86: programs this CPU\'s local APIC so it can accept IPIs (AP smp_callin)' },
   { name: 'apic_ap_setup', role: 'ipi-setup', cpuArg: 'self', vectors: NATIVE_VECTORS, note: 'x86 (4.9+): local APIC set-up on the AP, before set_cpu_online' },
   { name: 'smp_ops.setup_cpu', role: 'ipi-setup', cpuArg: 'self', note: 'powerpc: per-CPU interrupt controller set-up (XIVE/XICS) on the AP, before set_cpu_online' },
   { name: 'smp_ops.prepare_cpu', role: 'ipi-setup', cpuArg: 0, returnsStatus: true, note: 'powerpc: BP-side per-CPU interrupt set-up (xive_smp_prepare_cpu) before the kick; returns 0 or -errno' },
@@ -109,7 +110,6 @@ const RAW: Raw[] = [
   { name: 'riscv_ipi_disable', role: 'ipi-teardown', cpuArg: 'self', vectors: NATIVE_VECTORS, note: 'riscv (6.4+): disables the IPI virqs on this hart, after set_cpu_online(cpu, false)' },
   { name: 'disable_percpu_irq', role: 'ipi-teardown', cpuArg: 'self', note: 'disables a per-CPU IRQ on the running CPU; an IPI teardown when the IRQ is an IPI' },
   { name: 'disable_percpu_nmi', role: 'ipi-teardown', cpuArg: 'self', note: 'disables a per-CPU NMI on the running CPU' },
-  { name: 'lapic_offline', role: 'ipi-teardown', cpuArg: 'self', vectors: NATIVE_VECTORS, note: 'x86 (5.x+): takes the vector matrix offline, after set_cpu_online(cpu, false) in cpu_disable_common' },
 
   // ---- §3 senders ('ipi-send', simulator only).
   { name: 'smp_send_reschedule', role: 'ipi-send', cpuArg: 0, vectors: ['RESCHEDULE'], note: 'reschedule IPI; no online check on the Xen path' },
