@@ -64,6 +64,16 @@ function compile(ops: readonly SimOp[]): Int32Array {
   return c;
 }
 
+function copy(s: St, n: St): void {
+  n.pc0 = s.pc0;
+  n.pc1 = s.pc1;
+  n.flags = s.flags;
+  n.bound = s.bound;
+  n.failed = s.failed;
+  n.rcu = s.rcu;
+  n.wd = s.wd;
+}
+
 const NONE = 0;
 const NEXT = 1;
 const BUG = 2;
@@ -98,7 +108,7 @@ export class Model {
     // Other CPUs first, then the BP's own interrupt context: traces then read like the kernel's reports.
     const order = [...Array.from({ length: this.C - 2 }, (_, i) => i + 2), BP, AP];
     for (const c of order) {
-      if (on.rcu) this.moves.push(16 + A_FQS * 16 + c, 16 + A_QS * 16 + c);
+      if (on.rcu && c !== AP) this.moves.push(16 + A_FQS * 16 + c, 16 + A_QS * 16 + c);
       if (on.watchdog) this.moves.push(16 + A_WATCHDOG * 16 + c);
       if (on.callFunction && c !== AP) this.moves.push(16 + A_CALLFN * 16 + c, 16 + A_CALLFN1 * 16 + c);
     }
@@ -177,13 +187,6 @@ export class Model {
    * changes nothing), NEXT for a state, BUG when it sends an IPI to an unbound vector.
    */
   step(s: St, m: number, n: St, labels: boolean): number {
-    n.pc0 = s.pc0;
-    n.pc1 = s.pc1;
-    n.flags = s.flags;
-    n.bound = s.bound;
-    n.failed = s.failed;
-    n.rcu = s.rcu;
-    n.wd = s.wd;
     if (m < 16) return this.thread(s, (m >> 1) as 0 | 1, (m & 1) === 1, n, labels);
     const kind = (m - 16) >> 4;
     const c = (m - 16) & 15;
@@ -207,6 +210,7 @@ export class Model {
           }
           rcu &= ~(1 << d);
         }
+        copy(s, n);
         n.rcu = rcu === 0 ? this.gpMask(s.flags) : rcu;
         if (labels) this.label(c, 'rcu', `force_quiescent_state → rcu_implicit_offline_qs${what ? ': ' + what : ''}`);
         return NEXT;
@@ -214,6 +218,7 @@ export class Model {
       case A_QS: {
         if (!(s.rcu & (1 << c))) return NONE;
         const rcu = s.rcu & ~(1 << c);
+        copy(s, n);
         n.rcu = rcu === 0 ? this.gpMask(s.flags) : rcu;
         if (labels) this.label(c, 'rcu', `CPU ${c} reports a quiescent state`);
         return NEXT;
@@ -234,6 +239,7 @@ export class Model {
           }
         }
         const send = next === AP && (s.flags & RQIDLE) !== 0;
+        copy(s, n);
         n.wd = next;
         if (labels) this.label(sender, 'watchdog', `clocksource_watchdog: add_timer_on(CPU ${next})${send ? ' → wake_up_idle_cpu(1) → smp_send_reschedule(1)' : ''}`);
         return send && !this.ready(s, VEC_RESCHEDULE) ? this.bug(sender, VEC_RESCHEDULE) : NEXT;
@@ -243,6 +249,7 @@ export class Model {
         const v = kind === A_CALLFN ? VEC_CALL_FUNCTION : VEC_CALL_FUNCTION_SINGLE;
         // Only a send that fails changes anything: the rest are self-loops.
         if (!apOn || this.ready(s, v)) return NONE;
+        copy(s, n);
         if (labels) this.label(c, 'smp_call_function', kind === A_CALLFN ? 'smp_call_function: CALL_FUNCTION to every online CPU, CPU 1 included' : 'smp_call_function_single(1): CPU 1 is online');
         return this.bug(c, v);
       }
@@ -259,6 +266,9 @@ export class Model {
     const k = code[i];
     const arg = code[i + 1];
     if (fail && k !== K_BIND) return NONE;
+    if (k === K_DONE || (k === K_WAIT && (s.flags & arg) === 0) || (fail && code[i + 3] < 0)) return NONE;
+    if (k === K_WAITDEAD && (s.pc1 < 0 || this.code[1][s.pc1 * 4] !== K_DONE)) return NONE;
+    copy(s, n);
     const cpu = t === 0 ? BP : AP;
     let to = pc + 1;
     let r = NEXT;

@@ -12,6 +12,8 @@ export interface SpinResult {
   seconds: number;
   /** spin -a + gcc + pan, wall clock. */
   totalMs: number;
+  /** ./pan alone, wall clock (pan's own timer has 10 ms steps). */
+  panMs: number;
   output: string;
 }
 
@@ -34,11 +36,13 @@ export function runSpin(promela: string, opts: { timeoutMs?: number; maxDepth?: 
     run('spin', ['-a', 'model.pml']);
     run('gcc', ['-O2', '-DSAFETY', '-DVECTORSZ=2048', '-o', 'pan', 'pan.c']);
     let out: string;
+    const p0 = performance.now();
     try {
       out = run('./pan', ['-E', `-m${opts.maxDepth ?? 1_000_000}`]); // -E: a blocked thread is not a BUG
     } catch (e) {
       out = String((e as { stdout?: Buffer }).stdout ?? e);
     }
+    const panMs = performance.now() - p0;
     const num = (re: RegExp) => Number(re.exec(out)?.[1] ?? NaN);
     const errors = num(/errors: (\d+)/);
     const verdict = Number.isNaN(errors) ? 'error' : errors > 0 ? 'race' : /max search depth too small/.test(out) ? 'bounded' : 'safe';
@@ -48,6 +52,7 @@ export function runSpin(promela: string, opts: { timeoutMs?: number; maxDepth?: 
       transitions: num(/([\d.e+]+) transitions \(= stored\+matched\)/),
       seconds: num(/pan: elapsed time ([\d.e+-]+) seconds/) || 0,
       totalMs: performance.now() - t0,
+      panMs,
       output: out,
     };
   } finally {
