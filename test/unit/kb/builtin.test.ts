@@ -127,10 +127,10 @@ test('precision: calls that are correct where the kernel makes them are not give
   // A callee with two entries in one role must be told apart by `when`.
   const seen = new Set<string>();
   for (const e of BUILTIN_ENTRIES) {
-    const k = JSON.stringify([e.name, e.role, e.when ?? null]);
+    const k = JSON.stringify([e.kind, e.name, e.role, e.when ?? null]);
     assert.ok(!seen.has(k), `duplicate ${k}`);
     seen.add(k);
-    if (BUILTIN_ENTRIES.filter((x) => x.name === e.name).length > 1) assert.ok(e.when, `${e.name} has several entries, so each needs a condition`);
+    if (BUILTIN_ENTRIES.filter((x) => x.name === e.name && x.kind === e.kind).length > 1) assert.ok(e.when, `${e.name} has several entries, so each needs a condition`);
   }
 });
 

@@ -41,6 +41,7 @@ const RAW: Raw[] = [
   { name: 'do_boot_cpu', role: 'online-kick', cpuArg: 1, note: 'x86 do_boot_cpu(apicid, cpu, idle): INIT/SIPI; waits for callin (not online) in <=6.4' },
   { name: 'wakeup_secondary_cpu_via_init', role: 'online-kick', cpuArg: 0, note: 'x86: INIT/SIPI to the physical APIC id (arg 0)' },
   { name: 'wakeup_secondary_cpu_via_nmi', role: 'online-kick', cpuArg: 0, note: 'x86: NMI wake-up of the physical APIC id (arg 0)' },
+  { name: 'wakeup_secondary_cpu', role: 'online-kick', cpuArg: 0, note: 'x86: INIT/SIPI wake-up of the physical APIC id (arg 0), as a plain function in older kernels' },
   { name: 'wakeup_secondary_cpu', kind: 'field', role: 'online-kick', cpuArg: 0, note: 'x86 apic->wakeup_secondary_cpu(apicid, start_eip): numachip, UV, SEV-SNP, ACPI MADT wake-up' },
   { name: 'wakeup_secondary_cpu_64', kind: 'field', role: 'online-kick', cpuArg: 0, note: 'x86 apic->wakeup_secondary_cpu_64(apicid, start_ip)' },
   { name: 'native_kick_ap', role: 'online-kick', cpuArg: 0, note: 'x86 6.5+: kicks the AP, which then waits in cpuhp_ap_sync_alive()' },
@@ -50,10 +51,10 @@ const RAW: Raw[] = [
   { name: 'xen_pv_kick_ap', role: 'online-kick', cpuArg: 0, note: 'Xen PV 6.5+: VCPUOP_up' },
   { name: 'boot_secondary', role: 'online-kick', cpuArg: 0, note: 'arm64/xtensa: starts the secondary CPU (arm64: cpu_ops->cpu_boot)' },
   { name: 'cpu_boot', kind: 'field', role: 'online-kick', cpuArg: 0, note: 'arm64 cpu_operations.cpu_boot: PSCI, spin-table or ACPI parking protocol' },
-  { name: 'smp_ops.smp_boot_secondary', role: 'online-kick', cpuArg: 0, note: 'arm: platform hook that starts the secondary CPU' },
-  { name: 'smp_ops.kick_cpu', role: 'online-kick', cpuArg: 0, note: 'powerpc: platform hook that starts the secondary CPU' },
+  { name: 'smp_boot_secondary', kind: 'field', role: 'online-kick', cpuArg: 0, note: 'arm smp_operations.smp_boot_secondary: platform hook that starts the secondary CPU' },
+  { name: 'kick_cpu', kind: 'field', role: 'online-kick', cpuArg: 0, note: 'powerpc smp_ops->kick_cpu: platform hook that starts the secondary CPU' },
   { name: 'cpu_start', kind: 'field', role: 'online-kick', cpuArg: 0, note: 'riscv cpu_operations.cpu_start: SBI HSM or spin-wait' },
-  { name: 'mp_ops.boot_secondary', role: 'online-kick', cpuArg: 0, note: 'mips plat_smp_ops.boot_secondary' },
+  { name: 'boot_secondary', kind: 'field', role: 'online-kick', cpuArg: 0, note: 'mips plat_smp_ops.boot_secondary (mp_ops->boot_secondary) and similar hooks: start the CPU' },
   { name: 'loongson_boot_secondary', role: 'online-kick', cpuArg: 0, note: 'loongarch: starts the secondary CPU' },
 
   // ---- §1a direct publishers: the write to the online mask ('online-direct').
@@ -81,9 +82,9 @@ const RAW: Raw[] = [
   { name: 'setup_vector_irq', role: 'ipi-setup', cpuArg: 0, vectors: NATIVE_VECTORS, note: 'x86 (3.x-4.x): per-CPU vector table, under vector_lock just before set_cpu_online' },
   { name: '__setup_vector_irq', role: 'ipi-setup', cpuArg: 0, vectors: NATIVE_VECTORS, note: 'x86 (3.x-4.x): per-CPU vector table' },
   { name: 'apic_ap_setup', role: 'ipi-setup', cpuArg: 'self', vectors: NATIVE_VECTORS, note: 'x86 (4.9+): local APIC set-up on the AP, before set_cpu_online' },
-  { name: 'smp_ops.setup_cpu', role: 'ipi-setup', cpuArg: 'self', note: 'powerpc: per-CPU interrupt controller set-up (XIVE/XICS) on the AP, before set_cpu_online' },
+  { name: 'setup_cpu', kind: 'field', role: 'ipi-setup', cpuArg: 'self', note: 'powerpc: per-CPU interrupt controller set-up (XIVE/XICS) on the AP, before set_cpu_online' },
   { name: 'smp_ops.prepare_cpu', role: 'ipi-setup', cpuArg: 0, returnsStatus: true, note: 'powerpc: BP-side per-CPU interrupt set-up (xive_smp_prepare_cpu) before the kick; returns 0 or -errno' },
-  { name: 'mp_ops.init_secondary', role: 'ipi-setup', cpuArg: 'self', note: 'mips: unmasks the IPI lines on the AP, before set_cpu_online' },
+  { name: 'init_secondary', kind: 'field', role: 'ipi-setup', cpuArg: 'self', note: 'mips: unmasks the IPI lines on the AP, before set_cpu_online' },
   { name: 'loongson_init_secondary', role: 'ipi-setup', cpuArg: 'self', note: 'loongarch: enables IPIs on the AP, before set_cpu_online' },
 
   // ---- §1/§4 offline: the CPU leaves the online mask ('offline'), or is dead when the call returns ('offline-wait').

@@ -205,10 +205,10 @@ function check(doc: unknown, source: string, file: string, loc: Locator, rootPat
       at(rp, `${label([...rp, 'returnsStatus'])}: only used with roles ipi-setup and offline-wait; ignored`, 'warning', 'returnsStatus');
     }
     if (!ok) return;
-    const key = JSON.stringify([name, role, cpu, normWhen(when)]);
+    const key = JSON.stringify([kind, name, role, normWhen(when)]);
     const first = seen.get(key);
     if (first !== undefined) {
-      at([...rp, 'name'], `${label([...rp, 'name'])}: duplicate of rules[${first}] (same name, role, cpu and when); this one is ignored`, 'warning');
+      at([...rp, 'name'], `${label([...rp, 'name'])}: duplicate of rules[${first}] (same name, kind, role and when); this one is ignored`, 'warning');
       return;
     }
     seen.set(key, i);
