@@ -74,8 +74,11 @@ export class Documents {
     let doc = this.docs.get(uri);
     if (!doc) return;
     let edits: TreeEdit[] | null = this.pending.has(uri) ? this.pending.get(uri)! : [];
-    for (const change of changes) {
-      if ('range' in change && change.range) {
+    for (const raw of changes) {
+      if (typeof raw?.text !== 'string') continue;
+      let change = raw;
+      if ('range' in raw && raw.range) {
+        change = { range: clampRange(doc, raw.range), text: raw.text };
         const edit = toTreeEdit(doc, change.range, change.text);
         // A long backlog is cheaper to reparse in full than to replay.
         if (edits) edits = edits.length < 256 ? [...edits, edit] : null;
@@ -101,6 +104,21 @@ export class Documents {
     connection.onDidCloseTextDocument(guard('didClose', (p) => this.close(p.textDocument.uri)));
   }
 }
+
+/**
+ * The range inside `doc`, start before end, in integers. A client may send lines past the end, negative or
+ * fractional positions; TextDocument.update then splices its line table with the raw line numbers and goes out of
+ * step with the text, and tree-sitter rejects the edit.
+ */
+export function clampRange(doc: TextDocument, r: { start: Position; end: Position }): { start: Position; end: Position } {
+  const uint = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.floor(v) : 0);
+  const offset = (p: Position | undefined) => doc.offsetAt({ line: uint(p?.line), character: uint(p?.character) });
+  const a = offset(r?.start);
+  const b = offset(r?.end);
+  return { start: doc.positionAt(Math.min(a, b)), end: doc.positionAt(Math.max(a, b)) };
+}
+
+type Position = { line: number; character: number };
 
 /** The tree-sitter edit for replacing `range` of `doc` (before the change) with `text`. */
 export function toTreeEdit(doc: TextDocument, range: { start: { line: number; character: number }; end: { line: number; character: number } }, text: string): TreeEdit {
