@@ -1,5 +1,5 @@
 // Per-function control-flow graph over statements. #if/#else branches are all possible paths.
-import type { SyntaxNode, LoopSite } from './parse';
+import { SyntaxNode, LoopSite, findAll } from './parse';
 
 export interface CfgEdge {
   to: number;
@@ -30,12 +30,16 @@ export interface Cfg {
 }
 
 export interface CfgOptions {
+  /** Date.now() after which building gives up (throws CfgBudgetExceeded). */
+  deadline?: number;
   noReturn: ReadonlySet<string>;
   noReturnIf: ReadonlySet<string>;
   loops: ReadonlyMap<number, LoopSite>;
 }
 
 type Pending = { from: number; branch?: boolean }[];
+
+export class CfgBudgetExceeded extends Error {}
 
 const MAX_DEPTH = 400;
 
@@ -91,7 +95,10 @@ class Builder {
   }
 
   /** Builds `s` with incoming edges `inc`; returns the edges that leave it normally. */
+  private ticks = 0;
+
   stmt(s: SyntaxNode, inc: Pending, depth: number): Pending {
+    if ((++this.ticks & 127) === 0 && this.opts.deadline && Date.now() > this.opts.deadline) throw new CfgBudgetExceeded();
     if (!inc.length && !isLabelled(s)) {
       // Unreachable code still matters for labels inside it (goto targets), so keep going only for blocks.
       if (!['compound_statement', 'labeled_statement', 'case_statement', 'preproc_if', 'preproc_ifdef', 'ERROR'].includes(s.type)) return [];
@@ -318,31 +325,27 @@ export function constValue(n: SyntaxNode | null | undefined): boolean | undefine
   return undefined;
 }
 
-/** Variables assigned in an expression or declaration (explicit stack; nested functions are not entered). */
+const ASSIGN_TYPES = new Set(['assignment_expression', 'update_expression', 'init_declarator', 'declaration']);
+
+/** Variables assigned in an expression or declaration. */
 export function collectAssigns(root: SyntaxNode, out: string[]): void {
-  const stack: SyntaxNode[] = [root];
-  while (stack.length) {
-    const n = stack.pop()!;
+  const text = root.text;
+  if (!/=|\+\+|--/.test(text) && root.type !== 'declaration') return;
+  for (const n of findAll(root, ASSIGN_TYPES)) {
+    let id: string | undefined;
     if (n.type === 'assignment_expression') {
       const l = n.childForFieldName('left');
-      const id = l && baseIdentifier(l);
-      if (id && !out.includes(id)) out.push(id);
+      id = l ? baseIdentifier(l) : undefined;
     } else if (n.type === 'update_expression') {
       const a = n.childForFieldName('argument');
-      const id = a && baseIdentifier(a);
-      if (id && !out.includes(id)) out.push(id);
-    } else if (n.type === 'init_declarator' || (n.type === 'declaration' && n.parent?.type !== 'for_statement')) {
-      const d = n.type === 'init_declarator' ? n.childForFieldName('declarator') : null;
-      const id = d && declaratorName(d);
-      if (id && !out.includes(id)) out.push(id);
-      if (n.type === 'declaration') {
-        for (const c of n.childrenForFieldName('declarator')) {
-          if (c.type === 'identifier' && !out.includes(c.text)) out.push(c.text);
-        }
-      }
+      id = a ? baseIdentifier(a) : undefined;
+    } else if (n.type === 'init_declarator') {
+      const d = n.childForFieldName('declarator');
+      id = d ? declaratorName(d) : undefined;
+    } else {
+      for (const c of n.childrenForFieldName('declarator')) if (c.type === 'identifier' && !out.includes(c.text)) out.push(c.text);
     }
-    if (n.type === 'string_literal' || n.type === 'comment' || n.type === 'compound_statement') continue;
-    for (let i = n.namedChildCount - 1; i >= 0; i--) stack.push(n.namedChild(i)!);
+    if (id && !out.includes(id)) out.push(id);
   }
 }
 

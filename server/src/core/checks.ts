@@ -1,6 +1,6 @@
 // HP001-HP004 over one function's CFG. Searches are breadth-first over (node, state) pairs: bounded, no path enumeration.
 import { Finding, OFFLINE_ROLES, PUBLISH_ROLES, Role, WitnessStep } from './types';
-import type { SyntaxNode } from './parse';
+import { SyntaxNode, findAll } from './parse';
 import { CoreEvent, eventsOf, Resolver, spanOf } from './events';
 import type { FnFacts } from './functions';
 import { SELF } from './cpu-identity';
@@ -197,28 +197,28 @@ function hp003(ctx: Ctx, T: CoreEvent, O: CoreEvent, w: WitnessStep[]): Finding 
 type Fail = 'yes' | 'no' | 'checked' | 'unrelated';
 
 /** Can the set-up have failed when `e` evaluates to `value`? */
-function canFailOn(e: SyntaxNode, value: boolean, isResult: (n: SyntaxNode) => boolean, depth = 0): Fail {
+function canFailOn(e: SyntaxNode, value: boolean, isResult: (n: SyntaxNode) => boolean, mentions: (n: SyntaxNode) => boolean, depth = 0): Fail {
   if (depth > 60) return 'checked';
   if (isResult(e)) return value ? 'yes' : 'no';
-  if (!mentions(e, isResult)) return 'unrelated';
+  if (!mentions(e)) return 'unrelated';
   switch (e.type) {
     case 'parenthesized_expression':
     case 'cast_expression':
-      return canFailOn(stripParens(e), value, isResult, depth + 1);
+      return canFailOn(stripParens(e), value, isResult, mentions, depth + 1);
     case 'assignment_expression': {
       const r = e.childForFieldName('right');
-      return r ? canFailOn(r, value, isResult, depth + 1) : 'checked';
+      return r ? canFailOn(r, value, isResult, mentions, depth + 1) : 'checked';
     }
     case 'call_expression': {
       const args = e.childForFieldName('arguments')?.namedChildren ?? [];
       const name = e.childForFieldName('function')?.text ?? '';
-      if (['WARN_ON', 'WARN_ON_ONCE', 'unlikely', 'likely', 'WARN', 'WARN_ONCE'].includes(name) && args[0]) return canFailOn(args[0], value, isResult, depth + 1);
+      if (['WARN_ON', 'WARN_ON_ONCE', 'unlikely', 'likely', 'WARN', 'WARN_ONCE'].includes(name) && args[0]) return canFailOn(args[0], value, isResult, mentions, depth + 1);
       return 'checked';
     }
     case 'unary_expression': {
       const op = e.child(0)?.type;
       const a = e.childForFieldName('argument');
-      if (op === '!' && a) return canFailOn(a, !value, isResult, depth + 1);
+      if (op === '!' && a) return canFailOn(a, !value, isResult, mentions, depth + 1);
       return 'checked';
     }
     case 'binary_expression': {
@@ -226,8 +226,8 @@ function canFailOn(e: SyntaxNode, value: boolean, isResult: (n: SyntaxNode) => b
       const l = e.childForFieldName('left')!;
       const r = e.childForFieldName('right')!;
       if (op === '&&' || op === '||') {
-        const a = canFailOn(l, value, isResult, depth + 1);
-        const b = canFailOn(r, value, isResult, depth + 1);
+        const a = canFailOn(l, value, isResult, mentions, depth + 1);
+        const b = canFailOn(r, value, isResult, mentions, depth + 1);
         // && true / || false: both sides hold; && false / || true: either side does.
         const both = (op === '&&') === value;
         if (both) {
@@ -252,23 +252,20 @@ function canFailOn(e: SyntaxNode, value: boolean, isResult: (n: SyntaxNode) => b
       if (sop === '!=' || sop === '<') flip = false;
       else if (sop === '==' || sop === '>=') flip = true;
       else return 'checked';
-      return canFailOn(x, flip ? !value : value, isResult, depth + 1);
+      return canFailOn(x, flip ? !value : value, isResult, mentions, depth + 1);
     }
     default:
       return 'checked';
   }
 }
 
-function mentions(e: SyntaxNode, isResult: (n: SyntaxNode) => boolean): boolean {
-  const stack = [e];
-  let guard = 0;
-  while (stack.length && guard++ < 5000) {
-    const n = stack.pop()!;
-    if (isResult(n)) return true;
-    for (let i = 0; i < n.namedChildCount; i++) stack.push(n.namedChild(i)!);
-  }
-  return false;
+/** Does `e` contain the result (the set-up call itself, or the variable holding it)? */
+function mentionsResult(e: SyntaxNode, call: SyntaxNode | undefined, v: string): boolean {
+  if (call && e.startIndex <= call.startIndex && e.endIndex >= call.endIndex) return true;
+  return !!v && new RegExp(`\\b${v}\\b`).test(e.text) && findAll(e, IDENT).some((x) => x.text === v);
 }
+
+const IDENT = new Set(['identifier']);
 
 /** HP002: after a set-up that returns a status, a publish of the same CPU is reachable on the path where it failed. */
 function statusCheck(ctx: Ctx): Finding[] {
@@ -312,12 +309,13 @@ function statusCheck(ctx: Ctx): Finding[] {
         const expand = (id: number, v: string, failed: boolean, from: string, self: boolean) => {
           const node = nodes[id];
           const isResult = (x: SyntaxNode) => (self && x.id === cs.node.id) || (!!v && x.type === 'identifier' && x.text === v);
-          const tested = node.kind === 'cond' && node.cond && mentions(node.cond, isResult);
+          const mentions = (x: SyntaxNode) => mentionsResult(x, self ? cs.node : undefined, v);
+          const tested = node.kind === 'cond' && node.cond && mentions(node.cond);
           if (tested && node.isSwitch) return;
           for (const e of node.succ) {
             let f = failed;
             if (tested && e.branch !== undefined) {
-              const r = canFailOn(node.cond!, e.branch, isResult);
+              const r = canFailOn(node.cond!, e.branch, isResult, mentions);
               if (r === 'no' || r === 'checked') continue;
               if (r === 'yes') f = true;
             }

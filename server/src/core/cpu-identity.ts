@@ -1,6 +1,6 @@
 // Normalised CPU keys: 'self' for the running CPU, otherwise the expression without casts, parentheses, '&' or blanks.
 import type { Lexicon } from './kb/kb';
-import type { SyntaxNode } from './parse';
+import { SyntaxNode, findAll } from './parse';
 import { declaratorName } from './cfg';
 
 export const SELF = 'self';
@@ -109,17 +109,20 @@ export function isSelfCall(n: SyntaxNode, lexicon: Lexicon): boolean {
   return !!fn && fn.type === 'identifier' && lexicon.selfCpu.includes(fn.text);
 }
 
+const SELF_TYPES = new Set(['init_declarator', 'assignment_expression', 'update_expression', 'pointer_expression']);
+
 /** Local variables of `fn` assigned (initialiser or assignment) only from self-CPU calls. */
 export function findSelfVars(fn: SyntaxNode, params: readonly string[], lexicon: Lexicon): Set<string> {
   const good = new Set<string>();
-  const bad = new Set<string>(params);
   const body = fn.childForFieldName('body');
   if (!body) return good;
-  const stack: SyntaxNode[] = [body];
-  while (stack.length) {
-    const n = stack.pop()!;
+  const text = body.text;
+  if (!lexicon.selfCpu.some((s) => text.includes(s))) return good;
+  const bad = new Set<string>(params);
+  for (const n of findAll(body, SELF_TYPES)) {
     if (n.type === 'init_declarator') {
-      const name = declaratorName(n.childForFieldName('declarator')!);
+      const d = n.childForFieldName('declarator');
+      const name = d ? declaratorName(d) : undefined;
       const v = n.childForFieldName('value');
       if (name) (v && isSelfCall(v, lexicon) ? good : bad).add(name);
     } else if (n.type === 'assignment_expression') {
@@ -129,12 +132,10 @@ export function findSelfVars(fn: SyntaxNode, params: readonly string[], lexicon:
     } else if (n.type === 'update_expression') {
       const a = n.childForFieldName('argument');
       if (a?.type === 'identifier') bad.add(a.text);
-    } else if (n.type === 'pointer_expression' && n.child(0)?.type === '&') {
+    } else if (n.child(0)?.type === '&') {
       const a = n.childForFieldName('argument');
       if (a?.type === 'identifier') bad.add(a.text);
     }
-    if (n.type === 'string_literal' || n.type === 'comment') continue;
-    for (let i = n.namedChildCount - 1; i >= 0; i--) stack.push(n.namedChild(i)!);
   }
   for (const b of bad) good.delete(b);
   return good;

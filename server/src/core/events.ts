@@ -1,9 +1,9 @@
 // Role-bearing calls of each CFG node, in evaluation order (arguments before the call, left to right).
 import type { Event, KbEntry, Span } from './types';
 import type { KnowledgeBase } from './kb/kb';
-import type { SyntaxNode } from './parse';
-import type { Cfg } from './cfg';
-import { stripParens } from './cfg';
+import { SyntaxNode, findAll } from './parse';
+import type { Cfg, CfgNode } from './cfg';
+import { stripParens, CfgBudgetExceeded } from './cfg';
 import { argNodes, cpuKey, CpuContext, normaliseText, SELF } from './cpu-identity';
 
 /** How the value of a call is used (for the set-up status, HP002). */
@@ -62,26 +62,42 @@ export interface Resolver {
   fieldTargets(field: string): readonly string[];
 }
 
-const SKIP = new Set(['string_literal', 'concatenated_string', 'char_literal', 'comment', 'system_lib_string']);
+
+const CALL = new Set(['call_expression']);
 
 /** Call sites of a CFG, node by node, each in evaluation order. */
-export function collectCallSites(cfg: Cfg, ctx: CpuContext, kb: KnowledgeBase): CallSite[] {
+export function collectCallSites(cfg: Cfg, ctx: CpuContext, kb: KnowledgeBase, deadline = Infinity): CallSite[] {
   const out: CallSite[] = [];
   for (const n of cfg.nodes) {
+    if ((n.id & 63) === 0 && Date.now() > deadline) throw new CfgBudgetExceeded();
     for (const root of n.exprs) {
-      for (const call of callsPostOrder(root)) {
+      // Inner calls end before the calls around them: ordering by end offset is post-order.
+      const calls = findAll(root, CALL).sort((x, y) => x.endIndex - y.endIndex);
+      for (const call of calls) {
         const fn = call.childForFieldName('function');
         if (!fn) continue;
-        const args = argNodes(call);
         const cs: CallSite = {
           id: out.length,
           node: call,
           cfgNode: n.id,
           stmt: n.stmt ?? root,
           callee: fn.text.replace(/\s+/g, ''),
-          args,
-          argKeys: args.map((a) => cpuKey(a, ctx)),
-          use: { kind: 'checked' },
+          // Arguments and their CPU keys are only needed for role-bearing calls: computed on first use.
+          get args(): SyntaxNode[] {
+            const a = argNodes(call);
+            Object.defineProperty(this, 'args', { value: a });
+            return a;
+          },
+          get argKeys(): string[] {
+            const k = this.args.map((a) => cpuKey(a, ctx));
+            Object.defineProperty(this, 'argKeys', { value: k });
+            return k;
+          },
+          get use(): ResultUse {
+            const u = resultUse(call, root, rootUse(n, root), n.cond, kb);
+            Object.defineProperty(this, 'use', { value: u });
+            return u;
+          },
         };
         const f = stripParens(fn);
         if (f.type === 'identifier') cs.name = f.text;
@@ -89,7 +105,6 @@ export function collectCallSites(cfg: Cfg, ctx: CpuContext, kb: KnowledgeBase): 
           cs.object = f.childForFieldName('argument')?.text.replace(/\s+/g, '') ?? '';
           cs.field = f.childForFieldName('field')?.text ?? '';
         }
-        cs.use = resultUse(call, n.cond, kb);
         out.push(cs);
       }
     }
@@ -97,21 +112,13 @@ export function collectCallSites(cfg: Cfg, ctx: CpuContext, kb: KnowledgeBase): 
   return out;
 }
 
-function callsPostOrder(root: SyntaxNode): SyntaxNode[] {
-  const out: SyntaxNode[] = [];
-  const stack: { n: SyntaxNode; done: boolean }[] = [{ n: root, done: false }];
-  while (stack.length) {
-    const top = stack.pop()!;
-    if (top.done) {
-      out.push(top.n);
-      continue;
-    }
-    const n = top.n;
-    if (SKIP.has(n.type)) continue;
-    if (n.type === 'call_expression') stack.push({ n, done: true });
-    for (let i = n.namedChildCount - 1; i >= 0; i--) stack.push({ n: n.namedChild(i)!, done: false });
-  }
-  return out;
+/** How a CFG node uses the value of one of its root expressions. */
+function rootUse(n: CfgNode, root: SyntaxNode): ResultUse {
+  if (n.cond && root.id === n.cond.id) return { kind: 'cond' };
+  if (n.stmt?.type === 'return_statement') return { kind: 'returned' };
+  if (root.type === 'declaration') return { kind: 'checked' };
+  if (n.kind === 'cond' || n.stmt?.type === 'expression_statement' || n.stmt?.type === 'for_statement') return { kind: 'ignored' };
+  return { kind: 'checked' };
 }
 
 function calleeName(call: SyntaxNode): string {
@@ -119,59 +126,58 @@ function calleeName(call: SyntaxNode): string {
   return fn ? stripParens(fn).text : '';
 }
 
-function within(inner: SyntaxNode, outer: SyntaxNode | undefined): boolean {
-  return !!outer && inner.startIndex >= outer.startIndex && inner.endIndex <= outer.endIndex;
-}
+const MAX_USE_DEPTH = 200;
 
-/** Where the value of `call` goes. */
-export function resultUse(call: SyntaxNode, cond: SyntaxNode | undefined, kb: KnowledgeBase): ResultUse {
+/** Where the value of `call` goes: walks down from the CFG root expression, carrying the use of each level. */
+export function resultUse(call: SyntaxNode, root: SyntaxNode, use0: ResultUse, cond: SyntaxNode | undefined, kb: KnowledgeBase): ResultUse {
   const lx = kb.lexicon;
-  let cur = call;
-  let stored: string | undefined;
-  for (let i = 0; i < 64; i++) {
-    const p = cur.parent;
-    if (!p) return { kind: 'checked' };
-    if (cond && cur.id === cond.id) return { kind: 'cond', name: stored };
-    switch (p.type) {
+  const inside = (n: SyntaxNode) => n.startIndex <= call.startIndex && n.endIndex >= call.endIndex;
+  let use = use0;
+  let cur = root;
+  for (let depth = 0; depth < MAX_USE_DEPTH; depth++) {
+    if (cond && cur.id === cond.id) use = { kind: 'cond' };
+    if (cur.id === call.id) return use;
+    const inCond = use.kind === 'cond';
+    let next: SyntaxNode | undefined;
+    let nextUse: ResultUse = inCond ? { kind: 'cond', name: (use as { name?: string }).name } : { kind: 'checked' };
+    switch (cur.type) {
       case 'parenthesized_expression':
       case 'cast_expression':
-        cur = p;
-        continue;
-      case 'argument_list': {
-        const outer = p.parent!;
-        const name = calleeName(outer);
-        if (lx.transparent.includes(name) && p.namedChildren[0]?.id === cur.id) {
-          cur = outer;
-          continue;
-        }
-        if (within(call, cond)) return { kind: 'cond', name: stored };
-        if (lx.reporters.includes(name)) return { kind: 'ignored' };
-        return { kind: 'checked' };
+        next = cur.namedChildren.find(inside);
+        nextUse = use;
+        break;
+      case 'call_expression': {
+        const args = argNodes(cur);
+        next = args.find(inside) ?? cur.namedChildren.find(inside);
+        const name = calleeName(cur);
+        if (next && args[0] && next.id === args[0].id && lx.transparent.includes(name)) nextUse = use;
+        else if (!inCond && lx.reporters.includes(name) && next && args.some((a) => a.id === next!.id)) nextUse = { kind: 'ignored' };
+        break;
       }
       case 'assignment_expression': {
-        const l = p.childForFieldName('left');
-        if (p.childForFieldName('right')?.id !== cur.id) return { kind: 'checked' };
+        const r = cur.childForFieldName('right');
+        const l = cur.childForFieldName('left');
+        next = r && inside(r) ? r : l ?? undefined;
         const lhs = l && stripParens(l);
-        if (lhs?.type !== 'identifier') return within(call, cond) ? { kind: 'cond' } : { kind: 'checked' };
-        stored = lhs.text;
-        if (within(p, cond)) {
-          cur = p;
-          continue;
-        }
-        return { kind: 'var', name: stored };
+        if (next && r && next.id === r.id && lhs?.type === 'identifier' && cur.child(1)?.type === '=') nextUse = inCond ? { kind: 'cond', name: lhs.text } : { kind: 'var', name: lhs.text };
+        break;
       }
       case 'init_declarator': {
-        const d = p.childForFieldName('declarator');
-        return d?.type === 'identifier' ? { kind: 'var', name: d.text } : { kind: 'checked' };
+        const v = cur.childForFieldName('value');
+        const d = cur.childForFieldName('declarator');
+        next = v && inside(v) ? v : cur.namedChildren.find(inside);
+        if (next && v && next.id === v.id && d?.type === 'identifier') nextUse = { kind: 'var', name: d.text };
+        break;
       }
-      case 'expression_statement':
-        return { kind: 'ignored' };
-      case 'return_statement':
-        return { kind: 'returned' };
+      case 'declaration':
+        next = cur.namedChildren.find(inside);
+        break;
       default:
-        if (within(call, cond)) return { kind: 'cond', name: stored };
-        return { kind: 'checked' };
+        next = cur.namedChildren.find(inside);
     }
+    if (!next) return { kind: 'checked' };
+    cur = next;
+    use = nextUse;
   }
   return { kind: 'checked' };
 }

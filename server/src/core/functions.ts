@@ -1,8 +1,8 @@
 // Per-function facts that do not depend on other functions: CFG, call sites, CPU identity, ops-table stores.
 import type { Span } from './types';
 import type { KnowledgeBase } from './kb/kb';
-import { Parsed, SyntaxNode, recoveryTrees } from './parse';
-import { buildCfg, Cfg, declaratorName, stripParens } from './cfg';
+import { Parsed, SyntaxNode, recoveryTrees, findAll } from './parse';
+import { buildCfg, Cfg, CfgBudgetExceeded, declaratorName, stripParens } from './cfg';
 import { findSelfVars } from './cpu-identity';
 import { CallSite, collectCallSites, spanOf } from './events';
 
@@ -17,8 +17,8 @@ export interface FnFacts {
   cfg: Cfg;
   calls: CallSite[];
   selfVars: Set<string>;
-  /** Call sites whose result the function returns (directly, through a variable, or by failing early). */
-  returnsResult: Set<number>;
+  /** Whether the function returns the call's result (directly, through a variable, or by failing early). Lazy. */
+  returnsResult(callSite: number): boolean;
   /** Lazily computed: CFG nodes on every path from entry to exit. */
   mustNodes?: Set<number>;
   /** Set when building the facts failed (time, unexpected tree). */
@@ -35,55 +35,66 @@ export interface FileFacts {
   stores: FieldStore[];
 }
 
+const TOP_TYPES = new Set(['function_definition', 'initializer_pair', 'assignment_expression']);
+
 /** Collects the functions of a parsed file and its ops-table stores. */
-export function fileFacts(file: string, parsed: Parsed, kb: KnowledgeBase): FileFacts {
+export function fileFacts(file: string, parsed: Parsed, kb: KnowledgeBase, budgetMs = 2000): FileFacts {
   const functions: FnFacts[] = [];
   const stores: FieldStore[] = [];
-  const stack: SyntaxNode[] = [parsed.tree.rootNode];
-  // Erroneous top-level regions are walked again from their piecewise re-parse.
-  for (const t of recoveryTrees(parsed)) stack.push(t.rootNode);
-  const seen = new Set<number>();
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (n.type === 'function_definition' && !insideBody(n)) {
-      const f = seen.has(n.startIndex) ? undefined : functionFacts(file, n, parsed, kb);
-      if (f) {
-        seen.add(n.startIndex);
-        functions.push(f);
-      }
-    } else if (n.type === 'initializer_pair') {
-      const d = n.childrenForFieldName('designator');
-      const last = d[d.length - 1];
-      const v = n.childForFieldName('value');
-      if (last?.type === 'field_designator' && v) {
-        const t = functionRef(v);
-        if (t) stores.push({ field: last.text.replace(/^\./, '').trim(), target: t });
-      }
-    } else if (n.type === 'assignment_expression' && n.child(1)?.type === '=') {
-      const l = n.childForFieldName('left');
-      const r = n.childForFieldName('right');
-      if (l?.type === 'field_expression' && r) {
-        const t = functionRef(r);
-        const f = l.childForFieldName('field')?.text;
-        if (t && f) stores.push({ field: f, target: t });
+  // Erroneous top-level regions are read again from their piecewise re-parse, first.
+  const recovered = recoveryTrees(parsed);
+  const roots = [...recovered.map((t) => t.rootNode), parsed.tree.rootNode];
+  const regions = recovered.map((t) => [t.rootNode.startIndex, t.rootNode.endIndex]);
+  for (const root of roots) {
+    const found = findAll(root, TOP_TYPES);
+    const main = root === parsed.tree.rootNode;
+    let lastEnd = -1;
+    for (const n of found) {
+      if (n.type === 'function_definition') {
+        // Outer definitions come first in document order; nested ones are misparsed macro blocks.
+        const start = n.startIndex;
+        if (start < lastEnd) continue;
+        if (main && regions.some(([a, b]) => start >= a && start < b)) continue;
+        const f = functionFacts(file, n, parsed, kb, budgetMs);
+        if (f) {
+          lastEnd = f.span.end;
+          functions.push(f);
+        }
+      } else {
+        const st = storeOf(n);
+        if (st && !stores.some((x) => x.field === st.field && x.target === st.target)) stores.push(st);
       }
     }
-    if (n.type === 'string_literal' || n.type === 'comment') continue;
-    for (let i = n.namedChildCount - 1; i >= 0; i--) stack.push(n.namedChild(i)!);
   }
   functions.sort((a, b) => a.span.start - b.span.start);
   return { functions, stores };
+}
+
+function storeOf(n: SyntaxNode): FieldStore | undefined {
+  if (n.type === 'initializer_pair') {
+    const d = n.childrenForFieldName('designator');
+    const last = d[d.length - 1];
+    const v = n.childForFieldName('value');
+    if (last?.type === 'field_designator' && v) {
+      const t = functionRef(v);
+      if (t) return { field: last.text.replace(/^\./, '').trim(), target: t };
+    }
+  } else if (n.child(1)?.type === '=') {
+    const l = n.childForFieldName('left');
+    const r = n.childForFieldName('right');
+    if (l?.type === 'field_expression' && r) {
+      const t = functionRef(r);
+      const f = l.childForFieldName('field')?.text;
+      if (t && f) return { field: f, target: t };
+    }
+  }
+  return undefined;
 }
 
 function functionRef(v: SyntaxNode): string | undefined {
   let e = stripParens(v);
   if (e.type === 'pointer_expression' && e.child(0)?.type === '&') e = e.childForFieldName('argument') ?? e;
   return e.type === 'identifier' && !/^(NULL|true|false)$/.test(e.text) ? e.text : undefined;
-}
-
-function insideBody(n: SyntaxNode): boolean {
-  for (let p = n.parent; p; p = p.parent) if (p.type === 'compound_statement') return true;
-  return false;
 }
 
 function functionDeclarator(n: SyntaxNode): SyntaxNode | undefined {
@@ -95,7 +106,8 @@ function functionDeclarator(n: SyntaxNode): SyntaxNode | undefined {
   return undefined;
 }
 
-function functionFacts(file: string, n: SyntaxNode, parsed: Parsed, kb: KnowledgeBase): FnFacts | undefined {
+function functionFacts(file: string, n: SyntaxNode, parsed: Parsed, kb: KnowledgeBase, budgetMs: number): FnFacts | undefined {
+  const deadline = Date.now() + budgetMs;
   const decl = functionDeclarator(n);
   const body = n.childForFieldName('body');
   if (!decl || !body) return undefined;
@@ -112,8 +124,20 @@ function functionFacts(file: string, n: SyntaxNode, parsed: Parsed, kb: Knowledg
   const returnsVoid = type === 'void' && !pointerRet;
   const lexicon = kb.lexicon;
   const selfVars = findSelfVars(n, params, lexicon);
-  const cfg = buildCfg(body, { noReturn: new Set(lexicon.noReturn), noReturnIf: new Set(lexicon.noReturnIf), loops: parsed.loops });
-  const calls = collectCallSites(cfg, { lexicon, selfVars }, kb);
+  let cfg: Cfg;
+  let calls: CallSite[];
+  let error: string | undefined;
+  try {
+    cfg = buildCfg(body, { noReturn: new Set(lexicon.noReturn), noReturnIf: new Set(lexicon.noReturnIf), loops: parsed.loops, deadline });
+    calls = collectCallSites(cfg, { lexicon, selfVars }, kb, deadline);
+  } catch (e) {
+    if (!(e instanceof CfgBudgetExceeded)) throw e;
+    // Over budget: an empty function that the checks report as HP900.
+    cfg = { nodes: [], entry: 0, exit: 1 };
+    cfg.nodes.push({ id: 0, kind: 'entry', exprs: [], assigns: [], succ: [{ to: 1 }] }, { id: 1, kind: 'exit', exprs: [], assigns: [], succ: [] });
+    calls = [];
+    error = 'budget';
+  }
   const f: FnFacts = {
     name: nameNode.text,
     file,
@@ -125,9 +149,15 @@ function functionFacts(file: string, n: SyntaxNode, parsed: Parsed, kb: Knowledg
     cfg,
     calls,
     selfVars,
-    returnsResult: new Set(),
+    error,
+    returnsResult: (id) => {
+      if (returnsVoid || !calls[id]) return false;
+      let v = memo.get(id);
+      if (v === undefined) memo.set(id, (v = returnsItsResult(f, calls[id])));
+      return v;
+    },
   };
-  if (!returnsVoid) for (const c of calls) if (returnsItsResult(f, c)) f.returnsResult.add(c.id);
+  const memo = new Map<number, boolean>();
   return f;
 }
 

@@ -131,6 +131,7 @@ function rawParse(text: string, old?: Tree): Tree | undefined {
 
 /** Parses `text`. With `previous` and `edits`, reuses the old tree (tree-sitter incremental reparse). */
 export function parseText(text: string, prefixes: readonly string[] = DEFAULT_LOOP_PREFIXES, previous?: Parsed, edits?: readonly TreeEdit[]): Parsed {
+  if (looksBinary(text)) return { text, parsedText: text, tree: rawParse('', undefined)!, loops: new Map(), truncated: true };
   const rw = rewriteLoopMacros(blankAnnotations(text), prefixes);
   let old: Tree | undefined;
   if (previous && edits && edits.length && !previous.truncated && sameLoopsAfterEdits(previous, rw.loops, edits)) {
@@ -144,6 +145,18 @@ export function parseText(text: string, prefixes: readonly string[] = DEFAULT_LO
     tree = rawParse('', undefined)!;
   }
   return { text, parsedText: rw.text, tree, loops: rw.loops, truncated };
+}
+
+/** NUL bytes or many control characters near the start: not C source. */
+export function looksBinary(text: string): boolean {
+  const head = text.slice(0, 8192);
+  if (head.includes('\0')) return true;
+  let ctl = 0;
+  for (let i = 0; i < head.length; i++) {
+    const c = head.charCodeAt(i);
+    if (c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 12 && c !== 11) ctl++;
+  }
+  return ctl > head.length / 20;
 }
 
 /** Incremental reuse is only sound when rewrites outside the edited ranges did not change. */
@@ -250,6 +263,25 @@ function parseRange(text: string, a: number, b: number): Tree | undefined {
     return undefined;
   }
 }
+
+/**
+ * Nodes of the given types under `root` (root included), in document order, found with a tree cursor: no recursion,
+ * and no node objects for the nodes skipped. Subtrees of `skip` types are not entered.
+ */
+export function findAll(root: SyntaxNode, types: ReadonlySet<string>, skip: ReadonlySet<string> = NO_SKIP): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  const c = root.walk();
+  for (;;) {
+    const t = c.nodeType;
+    if (types.has(t)) out.push(c.currentNode);
+    if (!skip.has(t) && c.gotoFirstChild()) continue;
+    while (!c.gotoNextSibling()) {
+      if (!c.gotoParent()) return out;
+    }
+  }
+}
+
+const NO_SKIP: ReadonlySet<string> = new Set(['comment', 'string_literal', 'char_literal', 'system_lib_string']);
 
 /** Text of a node, from the original (not rewritten) text. */
 export function nodeText(parsed: Parsed, n: SyntaxNode): string {

@@ -104,7 +104,8 @@ export class Project {
         lines.push(`**${e.role}**: \`${best.callee}()\` ${ROLES_FOR_HOVER[e.role]}${e.role === 'hotplug-state' ? '' : ` (${cpu})`}.` + (e.entry.note ? `\n\n${e.entry.note}` : '') + `\n\n_Source: ${e.entry.source} knowledge base entry \`${e.entry.name}\`_`);
       } else {
         const chain = e.via.slice(1).map((v) => `\`${v}()\``).join(' → ');
-        lines.push(`**${e.role}**: \`${best.callee}()\` ${verb(e.role)} ${cpu} via ${chain || `\`${e.entry.name}()\``}` + (e.entry.note ? `\n\n${e.entry.note}` : ''));
+        const online = ['online-sync', 'online-kick', 'online-direct'].includes(e.role) ? ' online' : '';
+        lines.push(`**${e.role}**: \`${best.callee}()\` ${verb(e.role)} ${cpu}${online} via ${chain || `\`${e.entry.name}()\``}` + (e.entry.note ? `\n\n${e.entry.note}` : ''));
       }
     }
     return { span: spanOf(best.node.childForFieldName('function') ?? best.node), markdown: lines.join('\n\n---\n\n') };
@@ -153,7 +154,7 @@ export class Project {
   private factsOf(file: string, st: FileState): FileFacts {
     if (!st.facts) {
       try {
-        st.facts = fileFacts(file, st.parsed, this.kb);
+        st.facts = fileFacts(file, st.parsed, this.kb, this.budget);
       } catch {
         st.facts = { functions: [], stores: [] };
       }
@@ -184,6 +185,10 @@ export class Project {
     const out: Finding[] = [];
     st.suppress ??= new Suppressions(st.parsed.text, st.parsed.tree);
     for (const fn of facts.functions) {
+      if (fn.error === 'budget') {
+        out.push(budgetFinding(fn, this.budget));
+        continue;
+      }
       const t0 = Date.now();
       try {
         const fs = checkFunction(fn, this.table, { deadline: t0 + this.budget, locateSetup: (n) => this.locateSetup(n) });

@@ -103,7 +103,7 @@ export function effectsOf(f: FnFacts, r: Resolver): SummaryEffect[] {
       }
       must ??= mustNodes(f);
       const eff: SummaryEffect = { role: e.role, cpu, via: e.via, entry: e.entry };
-      if (e.role === 'ipi-setup' && e.returnsStatus && f.returnsResult.has(c.id)) eff.returnsStatus = true;
+      if (e.role === 'ipi-setup' && e.returnsStatus && f.returnsResult(c.id)) eff.returnsStatus = true;
       if (e.guarded) eff.guarded = true;
       if (e.entry.vectors) eff.vectors = e.entry.vectors;
       if (e.may || !must.has(c.cfgNode)) eff.may = true;

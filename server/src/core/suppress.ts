@@ -1,6 +1,9 @@
 // `hotplug-race: ignore [HPxxx ...]` comments: on the finding's line, the line above, or above the function.
 import type { Finding } from './types';
-import type { SyntaxNode, Tree } from './parse';
+import { Tree, findAll } from './parse';
+
+const COMMENT = new Set(['comment']);
+const NONE = new Set(['string_literal']);
 
 interface Directive {
   startLine: number;
@@ -17,18 +20,13 @@ export class Suppressions {
   private readonly list: Directive[] = [];
 
   constructor(private readonly text: string, tree: Tree) {
-    const stack: SyntaxNode[] = [tree.rootNode];
-    while (stack.length) {
-      const n = stack.pop()!;
-      if (n.type === 'comment') {
-        const m = RE.exec(n.text);
-        if (m) {
-          const codes = m[1].match(/HP\d{3}/g);
-          this.list.push({ startLine: n.startPosition.row, endLine: n.endPosition.row, start: n.startIndex, end: n.endIndex, codes: codes ? new Set(codes) : undefined });
-        }
-        continue;
+    if (!text.includes('hotplug-race:')) return;
+    for (const n of findAll(tree.rootNode, COMMENT, NONE)) {
+      const m = RE.exec(n.text);
+      if (m) {
+        const codes = m[1].match(/HP\d{3}/g);
+        this.list.push({ startLine: n.startPosition.row, endLine: n.endPosition.row, start: n.startIndex, end: n.endIndex, codes: codes ? new Set(codes) : undefined });
       }
-      for (let i = n.childCount - 1; i >= 0; i--) stack.push(n.child(i)!);
     }
   }
 
