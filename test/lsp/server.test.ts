@@ -119,10 +119,10 @@ int board_cpu_up(unsigned int cpu, struct task_struct *idle)
 \treturn rc;
 }
 `;
-  // Two levels down: board_boot_secondary() → board_kick_and_wait() → native_cpu_up(). The index must widen
+  // Two levels down: board_start_ap() → board_kick_and_wait() → native_cpu_up(). The index must widen
   // its prefilter to board_kick_and_wait to find lib/boot.c, which names no knowledge-base call itself.
-  const boot = `int board_boot_secondary(unsigned int cpu)\n{\n\treturn board_kick_and_wait(cpu, 0);\n}\n`;
-  const user2 = `int board2_cpu_up(unsigned int cpu)\n{\n\tint rc = board_boot_secondary(cpu);\n\n\tif (!rc)\n\t\trc = xen_smp_intr_init(cpu);\n\treturn rc;\n}\n`;
+  const boot = `int board_start_ap(unsigned int cpu)\n{\n\treturn board_kick_and_wait(cpu, 0);\n}\n`;
+  const user2 = `int board2_cpu_up(unsigned int cpu)\n{\n\tint rc = board_start_ap(cpu);\n\n\tif (!rc)\n\t\trc = xen_smp_intr_init(cpu);\n\treturn rc;\n}\n`;
   const unrelated = `int quiet(int x)\n{\n\treturn x + 1;\n}\n`;
   const folder = workspace({ 'lib/wrap.c': wrapper, 'lib/boot.c': boot, 'lib/quiet.c': unrelated, 'arch/board.c': user, 'arch/board2.c': user2, 'junk/blob.c': '\u0000\u0001ELF' });
   const c = await start(folder);
@@ -138,7 +138,7 @@ int board_cpu_up(unsigned int cpu, struct task_struct *idle)
   c.open(uri2, user2);
   const deep = await c.diagnosticsFor(uri2, 1);
   assert.deepEqual(deep.map((d) => [d.code, d.range.start.line]), [['HP001', 2]]);
-  assert.match(String(deep[0].message), /board_boot_secondary/);
+  assert.match(String(deep[0].message), /board_start_ap/);
   const kinds = c.progress.map((p) => (p as { value: { kind: string } }).value.kind);
   assert.equal(kinds[0], 'begin');
   assert.ok(kinds.includes('end'));
