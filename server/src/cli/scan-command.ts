@@ -21,6 +21,8 @@ Options:
   --rules FILE               extra knowledge-base rules (.hotplug-race.json format)
   --follow-symlinks          follow symlinks that lead outside the given trees
   --max-file-size BYTES      skip larger files (default 5242880)
+  --plain                    no token prefilter: parse and analyse every file (same findings, slower)
+  --jobs N                   threads for the prefilter's search when ripgrep is absent (default: cores)
   -h, --help                 this help
 
 Exit codes: 0 no findings, 1 findings, 2 usage or I/O error.
@@ -37,6 +39,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       rules: { type: 'string' },
       'follow-symlinks': { type: 'boolean' },
       'max-file-size': { type: 'string' },
+      plain: { type: 'boolean' },
+      jobs: { type: 'string', short: 'j' },
       help: { type: 'boolean', short: 'h' },
     }));
   } catch (err) {
@@ -62,6 +66,15 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     }
   }
 
+  let workers: number | undefined;
+  if (values.jobs !== undefined) {
+    workers = Number(values.jobs);
+    if (!Number.isInteger(workers) || workers < 1 || workers > 64) {
+      io.err(`hotplug-race scan: --jobs must be a whole number from 1 to 64\n`);
+      return 2;
+    }
+  }
+
   let kb = KnowledgeBase.builtin();
   if (typeof values.rules === 'string') {
     const loaded = loadRules(values.rules, io);
@@ -73,7 +86,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   const warnings: string[] = [];
   let result;
   try {
-    result = await scan(paths, { kb, followSymlinks: !!values['follow-symlinks'], maxFileSize, onWarning: (m) => warnings.push(m) });
+    result = await scan(paths, { kb, followSymlinks: !!values['follow-symlinks'], maxFileSize, onWarning: (m) => warnings.push(m), prefilter: !values.plain, workers });
   } catch (err) {
     if (err instanceof ScanInputError) {
       io.err(`hotplug-race scan: ${err.message}\n`);

@@ -5,6 +5,7 @@ import * as path from 'path';
 import { KnowledgeBase } from '../core/kb/kb';
 import type { Finding } from '../core/types';
 import { Project } from '../core/project';
+import { fastScan, type FastScanOptions } from './scan-fast';
 
 export interface ScanOptions {
   kb?: KnowledgeBase;
@@ -15,12 +16,20 @@ export interface ScanOptions {
   functionBudgetMs?: number;
   /** Non-fatal problems (an unreadable file, a skipped binary). */
   onWarning?: (message: string) => void;
+  /** Token prefilter, raw search off the main thread, only relevant regions parsed (default true).
+   *  false: the plain scan, every file parsed. Findings are the same (test/unit/perf). */
+  prefilter?: boolean;
+  /** Threads for the prefilter's JS search when ripgrep is not installed (default: cores). */
+  workers?: number;
 }
 
 export interface ScanStats {
   files: number;
   functions: number;
   ms: number;
+  /** With the prefilter: files parsed, and prefilter rounds. */
+  parsed?: number;
+  rounds?: number;
 }
 
 export interface ScanResult {
@@ -104,6 +113,11 @@ export function collectFiles(paths: string[], options: Pick<ScanOptions, 'follow
 export async function scan(paths: string[], options: ScanOptions = {}): Promise<ScanResult> {
   const t0 = performance.now();
   const files = collectFiles(paths, options);
+  if (options.prefilter !== false) {
+    const r = await fastScan(files, paths, { ...options, followSymlinks: undefined } as FastScanOptions);
+    r.findings.sort(compareFindings);
+    return { findings: r.findings, stats: { files: files.length, functions: r.functions, ms: Math.round(performance.now() - t0), parsed: r.stats.admitted, rounds: r.stats.rounds.length } };
+  }
   const project = new Project(options.kb ?? KnowledgeBase.builtin(), { functionBudgetMs: options.functionBudgetMs });
   const max = options.maxFileSize ?? DEFAULT_MAX;
   const loaded: string[] = [];

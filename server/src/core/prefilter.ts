@@ -8,14 +8,14 @@ export interface TokenMatcher {
   test(buf: Uint8Array): boolean;
 }
 
-const BLOCK = 2; // bytes per shift-table key (65536 entries)
-
 /**
  * Multi-pattern search in the Wu-Manber style: a shift table over 2-byte blocks of the first
  * `m` bytes of every token (m = the shortest token), so most windows are skipped whole.
  * One pass per buffer whatever the number of tokens; Buffer.indexOf per token is a pass each.
  */
 export function compileTokens(tokens: Iterable<string>): TokenMatcher {
+  // self-contained (no module-level names), so worker threads can run it from its source text
+  const BLOCK = 2; // bytes per shift-table key (65536 entries)
   const list = [...new Set(tokens)].filter((t) => t.length > 0).sort();
   const bytes = list.map((t) => Buffer.from(t, 'latin1'));
   if (bytes.length === 0) return { tokens: list, test: () => false };
@@ -67,13 +67,15 @@ export function compileTokens(tokens: Iterable<string>): TokenMatcher {
 export interface PrefilterHost {
   /** The files among `files` whose bytes contain any of `tokens` (a superset is fine, never fewer). */
   search(files: readonly string[], tokens: readonly string[]): Promise<readonly string[]>;
-  /** Parse and add these files; then return every name that can make another file relevant now:
-   *  names of functions with a non-empty summary, and ops-table fields such functions are assigned to. */
-  admit(files: readonly string[]): Promise<Iterable<string>>;
+  /** Parse and add these files (`tokens`: every token so far, for parts of files admitted earlier);
+   *  then return every name that can make another file relevant now: names of functions with a
+   *  non-empty summary, and ops-table fields such functions are assigned to. */
+  admit(files: readonly string[], tokens: ReadonlySet<string>): Promise<Iterable<string>>;
 }
 
 export interface PrefilterRound {
-  tokens: number;
+  /** The tokens searched for in this round (the knowledge base's in round 1). */
+  tokens: string[];
   searched: number;
   admitted: number;
   searchMs: number;
@@ -91,7 +93,7 @@ export interface PrefilterResult {
  * admitted for the names that became relevant in round k-1. Stops when a round adds no name.
  * A file that is never admitted contains no relevant name, so it can add no event to any path.
  */
-export async function prefilterFixpoint(files: readonly string[], kbTokens: Iterable<string>, host: PrefilterHost): Promise<PrefilterResult> {
+export async function prefilterFixpoint(files: readonly string[], kbTokens: Iterable<string>, host: PrefilterHost, onRound?: (r: PrefilterRound) => void): Promise<PrefilterResult> {
   const seen = new Set<string>(kbTokens);
   const admitted = new Set<string>();
   const rounds: PrefilterRound[] = [];
@@ -104,9 +106,10 @@ export async function prefilterFixpoint(files: readonly string[], kbTokens: Iter
     const add = hits.filter((f) => !admitted.has(f));
     for (const f of add) admitted.add(f);
     t = performance.now();
-    const names = await host.admit(add);
+    const names = await host.admit(add, seen);
     const admitMs = performance.now() - t;
-    rounds.push({ tokens: fresh.length, searched: rest.length, admitted: add.length, searchMs, admitMs });
+    rounds.push({ tokens: fresh, searched: rest.length, admitted: add.length, searchMs, admitMs });
+    onRound?.(rounds[rounds.length - 1]);
     fresh = [];
     for (const n of names) {
       if (!seen.has(n)) {

@@ -1,0 +1,211 @@
+// The optimised scan: token prefilter (widened to summarised names until nothing changes), raw search by
+// ripgrep or worker threads, and only the top-level regions that can matter handed to the parser.
+// Findings are the same as the plain scan's (test/unit/perf); positions are mapped back to the real text.
+import * as fs from 'fs';
+import { KnowledgeBase } from '../core/kb/kb';
+import { Project } from '../core/project';
+import {
+  compactText,
+  identifierPattern,
+  type Layout,
+  layoutOf,
+  lineStartsOf,
+  prefilterFixpoint,
+  type PrefilterRound,
+  regionsWithMatch,
+  remapOffset,
+} from '../core/prefilter';
+import type { Finding, Span } from '../core/types';
+import { searchFiles, type SearchBackend, type SearchStats } from './scan-workers';
+
+export interface FastScanOptions {
+  kb?: KnowledgeBase;
+  maxFileSize?: number;
+  functionBudgetMs?: number;
+  onWarning?: (message: string) => void;
+  /** Raw search: 'auto' (ripgrep if installed), 'rg' or 'js'. */
+  search?: SearchBackend;
+  /** Threads for the JS search; 1 = main thread. */
+  workers?: number;
+  /** Called after each prefilter round (progress, benchmarks). */
+  onRound?: (r: PrefilterRound) => void;
+  /** Hand only the regions with a relevant name to the parser (default true). */
+  compact?: boolean;
+}
+
+export interface FastScanStats {
+  /** Files that passed the prefilter and were parsed. */
+  admitted: number;
+  rounds: PrefilterRound[];
+  tokens: number;
+  search: SearchStats['backend'];
+  /** Characters handed to the parser, and in the admitted files. */
+  parsedChars: number;
+  admittedChars: number;
+}
+
+interface Admitted {
+  text: string;
+  layout?: Layout;
+  keep?: Set<number>;
+  /** What was handed to the parser. */
+  parsedText: string;
+}
+
+const DEFAULT_MAX = 5 * 1024 * 1024;
+
+/** Analyses `files` (collected by the caller, in scan order) with the prefilter; returns findings per file order. */
+export async function fastScan(files: readonly string[], roots: string[], options: FastScanOptions = {}): Promise<{ findings: Finding[]; loaded: string[]; functions: number; stats: FastScanStats }> {
+  const kb = options.kb ?? KnowledgeBase.builtin();
+  const max = options.maxFileSize ?? DEFAULT_MAX;
+  const compact = options.compact ?? true;
+  const searchStats: SearchStats = { backend: 'js-main' };
+  const admitted = new Map<string, Admitted>();
+  const skipped = new Set<string>();
+  const order = new Map(files.map((f, i) => [f, i]));
+  let scratch = new Project(kb, { functionBudgetMs: options.functionBudgetMs });
+  let pattern: RegExp | undefined;
+  let tokens = 0;
+
+  const load = (file: string): string | undefined => {
+    let buf: Buffer;
+    try {
+      if (fs.statSync(file).size > max) {
+        options.onWarning?.(`${file}: skipped, larger than ${max} bytes`);
+        return undefined;
+      }
+      buf = fs.readFileSync(file);
+    } catch (err) {
+      options.onWarning?.(`${file}: ${(err as Error).message}`);
+      return undefined;
+    }
+    if (buf.includes(0)) {
+      options.onWarning?.(`${file}: skipped, binary file`);
+      return undefined;
+    }
+    return buf.toString('utf8');
+  };
+
+  const prepare = (text: string, st?: Admitted): Admitted => {
+    if (!compact) return { text, parsedText: text };
+    const layout = st?.layout ?? layoutOf(text);
+    const keep = regionsWithMatch(text, layout, pattern);
+    return { text, layout, keep, parsedText: compactText(text, layout, keep) };
+  };
+
+  const result = await prefilterFixpoint(files, checkedTokens(kb), {
+    search: (rest, fresh) => searchFiles(rest, fresh, { backend: options.search, workers: options.workers, roots }, searchStats),
+    admit: async (add, all) => {
+      if (all.size !== tokens) {
+        tokens = all.size;
+        pattern = identifierPattern(all);
+      }
+      // Files admitted earlier: regions that now hold a new name must be parsed too.
+      for (const [file, st] of admitted) {
+        if (!st.layout || !st.keep) continue;
+        const next = prepare(st.text, st);
+        if (next.keep!.size !== st.keep.size) {
+          admitted.set(file, next);
+          scratch.setFile(file, next.parsedText);
+        }
+      }
+      for (const file of add) {
+        if (skipped.has(file)) continue;
+        const text = load(file);
+        if (text === undefined) {
+          skipped.add(file);
+          continue;
+        }
+        const st = prepare(text);
+        admitted.set(file, st);
+        scratch.setFile(file, st.parsedText);
+      }
+      return relevantNames(scratch, admitted);
+    },
+  }, options.onRound);
+
+  // The project proper, with files in scan order (the analysis reports the first set-up site it meets).
+  const inOrder = [...admitted.keys()].sort((a, b) => order.get(a)! - order.get(b)!);
+  let project = scratch;
+  if (!sameOrder(scratch.files(), inOrder)) {
+    project = new Project(kb, { functionBudgetMs: options.functionBudgetMs });
+    for (const f of inOrder) project.setFile(f, admitted.get(f)!.parsedText);
+  }
+  scratch = project;
+  const lineStarts = new Map<string, number[]>();
+  for (const [f, st] of admitted) if (st.parsedText !== st.text) lineStarts.set(f, lineStartsOf(st.text));
+  const findings: Finding[] = [];
+  let functions = 0;
+  let parsedChars = 0;
+  let admittedChars = 0;
+  for (const f of inOrder) {
+    for (const x of project.findings(f)) findings.push(lineStarts.size ? remapFinding(x, lineStarts) : x);
+    functions += project.functions(f).length;
+    parsedChars += admitted.get(f)!.parsedText.length;
+    admittedChars += admitted.get(f)!.text.length;
+  }
+  return {
+    findings,
+    loaded: inOrder,
+    functions,
+    stats: { admitted: inOrder.length, rounds: result.rounds, tokens: result.tokens.length, search: searchStats.backend, parsedChars, admittedChars },
+  };
+}
+
+/**
+ * Roles the checks look at. 'ipi-send' is for the simulator: no check reads it, so names whose only
+ * effect is a send cannot change a finding and need not widen the prefilter.
+ */
+const CHECKED_ROLES = new Set<string>(['online-sync', 'online-kick', 'online-direct', 'ipi-setup', 'offline', 'offline-wait', 'ipi-teardown', 'hotplug-state']);
+
+/** Knowledge-base tokens of the roles the checks look at (names, and fields of calls through pointers). */
+export function checkedTokens(kb: KnowledgeBase): Set<string> {
+  const out = new Set<string>();
+  for (const e of kb.entries) {
+    if (!CHECKED_ROLES.has(e.role)) continue;
+    out.add(e.kind === 'field' ? e.name.slice(e.name.lastIndexOf('.') + 1) : e.name);
+  }
+  return out;
+}
+
+function sameOrder(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** Names that can make another file relevant: functions with a summary, and the fields they are stored in. */
+export function relevantNames(project: Project, admitted: Map<string, { parsedText: string }>): Set<string> {
+  const names = new Set<string>();
+  for (const file of admitted.keys()) {
+    for (const fn of project.functions(file)) {
+      if (names.has(fn.name)) continue;
+      if (project.summary(fn.name)?.some((e) => CHECKED_ROLES.has(e.role))) names.add(fn.name);
+    }
+  }
+  if (names.size === 0) return names;
+  // `.field = name`, `->field = &name`, `x.field = (name)`: a superset of the analysis's ops-table stores
+  // (a field on the left, the bare function name on the right, not a call).
+  const target = identifierPattern(names)!.source;
+  const store = new RegExp(`(?:\\.|->)\\s*(\\w+)\\s*=\\s*[(&\\s]*${target}(?!\\s*\\()`, 'g');
+  const fields = new Set<string>();
+  for (const st of admitted.values()) for (const m of st.parsedText.matchAll(store)) fields.add(m[1]);
+  for (const f of fields) names.add(f);
+  return names;
+}
+
+function remapFinding(f: Finding, lineStarts: Map<string, number[]>): Finding {
+  const own = lineStarts.get(f.file);
+  const map = (s: Span, file = f.file): Span => {
+    const ls = file === f.file ? own : lineStarts.get(file);
+    return ls ? { ...s, start: remapOffset(ls, s.startLine, s.startCol), end: remapOffset(ls, s.endLine, s.endCol) } : s;
+  };
+  const ev = <E extends { span: Span; stmtSpan: Span }>(e: E): E => ({ ...e, span: map(e.span), stmtSpan: map(e.stmtSpan) });
+  return {
+    ...f,
+    span: map(f.span),
+    functionSpan: map(f.functionSpan),
+    related: f.related.map((r) => ({ ...r, span: map(r.span, r.file) })),
+    primary: ev(f.primary),
+    other: f.other && ev(f.other),
+    witness: f.witness.map((w) => ({ ...w, event: ev(w.event) })),
+  };
+}
