@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { launchChromium } from '../vscode/host/browser';
 import { installVsix, REPO, startCodeServer } from '../vscode/host/code-server';
 import { copyFixtureWorkspace } from '../vscode/fixture';
-import { activeWebview, cursorLine, editorLines, goToLine, openFile, runCommand, waitForWorkbench } from './workbench';
+import { activeWebview, cursorLine, editorLines, editorToken, goToLine, openFile, runCommand, waitForWorkbench } from './workbench';
 
 const ARTIFACTS = path.join(REPO, 'test-artifacts');
 const FILE = 'smp_hvm.c';
@@ -43,9 +43,9 @@ const TESTS: UiTest[] = [
     name: 'hovering the squiggle shows the diagnostic',
     async run(page) {
       await openFile(page, FILE);
-      const squiggle = page.locator('.editor-instance .monaco-editor .squiggly-error').first();
-      await squiggle.waitFor({ timeout: 30_000 });
-      await squiggle.hover();
+      // The squiggle is a decoration under the publishing call; point the mouse at the call's name.
+      await page.locator('.editor-instance .monaco-editor .squiggly-error').first().waitFor({ state: 'attached', timeout: 30_000 });
+      await editorToken(page, 'native_cpu_up').hover();
       const hover = page.locator('.monaco-hover').filter({ hasText: 'HP001' }).first();
       await hover.waitFor({ state: 'visible', timeout: 15_000 });
       const text = await hover.innerText();
@@ -63,22 +63,32 @@ const TESTS: UiTest[] = [
       await page.keyboard.press('Control+.');
       const menu = page.locator('.action-widget');
       await menu.waitFor({ state: 'visible', timeout: 15_000 });
-      const items = await menu.locator('.action-widget-action-label, .monaco-list-row').allInnerTexts();
-      const fixIndex = items.findIndex((t) => /xen_smp_intr_init/.test(t) && /before|move/i.test(t));
-      if (fixIndex < 0) throw new Error(`no quick fix that moves xen_smp_intr_init first; menu: ${JSON.stringify(items)}`);
-      await menu.locator('.monaco-list-row').filter({ hasText: /xen_smp_intr_init/ }).first().click();
+      // The preferred fix is focused first, so Enter applies it, as a user would.
+      const focused = menu.locator('.monaco-list-row.focused');
+      await focused.waitFor({ timeout: 5_000 });
+      const title = (await focused.getAttribute('aria-label')) ?? (await focused.innerText());
+      if (!/^Set up first: move `xen_smp_intr_init\(\)` before `native_cpu_up\(\)`/.test(title)) {
+        const items = await menu.locator('.monaco-list-row').allInnerTexts();
+        throw new Error(`focused action is ${JSON.stringify(title)}; menu: ${JSON.stringify(items)}`);
+      }
+      await page.keyboard.press('Enter');
       const deadline = Date.now() + 15_000;
       for (;;) {
         const lines = await editorLines(page);
-        const setup = lines.findIndex((l) => l.includes('xen_smp_intr_init('));
-        const publish = lines.findIndex((l) => l.includes('native_cpu_up('));
+        const setup = lines.findIndex((l) => l.includes('rc = xen_smp_intr_init(cpu);'));
+        const publish = lines.findIndex((l) => l.includes('rc = native_cpu_up(cpu, tidle);'));
         if (setup >= 0 && publish >= 0 && setup < publish) break;
         if (Date.now() > deadline) throw new Error(`the set-up still follows the publish:\n${lines.join('\n')}`);
         await page.waitForTimeout(200);
       }
       await page.screenshot({ path: path.join(ARTIFACTS, 'after-quick-fix.png') });
-      // Back to the buggy text for the simulator test.
-      await page.keyboard.press('Control+Z');
+      // Back to the buggy text (as saved) for the simulator test.
+      await runCommand(page, 'File: Revert File');
+      const until = Date.now() + 10_000;
+      while (!(await editorLines(page)).some((l) => l.includes('WARN_ON(xen_smp_intr_init(cpu));'))) {
+        if (Date.now() > until) throw new Error('revert did not restore the file');
+        await page.waitForTimeout(200);
+      }
     },
   },
   {
@@ -112,6 +122,9 @@ const TESTS: UiTest[] = [
       const steps = view.locator('button.step[data-link]');
       await steps.first().waitFor({ timeout: 15_000 });
       const n = await steps.count();
+      // Put the cursor elsewhere first, so that the jump is visible.
+      await openFile(page, FILE);
+      await goToLine(page, 22);
       const now = await cursorLine(page);
       let target = -1;
       let line = 0;
@@ -123,7 +136,7 @@ const TESTS: UiTest[] = [
           break;
         }
       }
-      if (target < 0) throw new Error(`no step away from the cursor line ${now}; nothing to check`);
+      if (target < 0) throw new Error(`no step with a location in the trace`);
       await steps.nth(target).click();
       const deadline = Date.now() + 10_000;
       while ((await cursorLine(page)) !== line) {

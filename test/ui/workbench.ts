@@ -46,12 +46,23 @@ export async function cursorLine(page: Page): Promise<number> {
   return Number(m[1]);
 }
 
+/** Quick Open with ':' is "Go to line" (Ctrl+G is not reliable in the browser). */
 export async function goToLine(page: Page, line: number, col = 1): Promise<void> {
-  await page.keyboard.press('Control+G');
+  await page.keyboard.press('Control+P');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible' });
-  await input.fill(`${line}:${col}`);
+  await input.fill(`:${line}:${col}`);
   await page.keyboard.press('Enter');
+  const deadline = Date.now() + 5000;
+  while ((await cursorLine(page)) !== line) {
+    if (Date.now() > deadline) throw new Error(`go to line ${line}: the cursor is on line ${await cursorLine(page)}`);
+    await page.waitForTimeout(100);
+  }
+}
+
+/** The first token of the active editor with exactly this text (what a user points the mouse at). */
+export function editorToken(page: Page, text: string) {
+  return page.locator('.editor-instance .monaco-editor .view-lines .view-line span span', { hasText: new RegExp(`^${text}$`) }).first();
 }
 
 /** The content frame of the active webview panel. */

@@ -68,6 +68,8 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
       'extensions.autoUpdate': false,
       'telemetry.telemetryLevel': 'off',
       'update.mode': 'none',
+      // Tests apply fixes and revert them; nothing may reach the disk on its own.
+      'files.autoSave': 'off',
       ...opts.settings,
     }, null, 2),
   );
