@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { loadRulesFile, loadRulesText, loadRulesSetting, MAX_RULES_FILE_BYTES } from '../../../server/src/core/kb/rules-file';
+import { loadRulesFile, loadRulesText, loadRulesSetting, MAX_RULES_FILE_BYTES, MAX_PROBLEMS } from '../../../server/src/core/kb/rules-file';
 import { KnowledgeBase } from '../../../server/src/core/kb/kb';
 import type { InputProblem } from '../../../server/src/core/types';
 
@@ -220,4 +220,21 @@ test('the sample tree rules file is valid', () => {
   const r = loadRulesFile(path.join(ROOT, 'samples/.hotplug-race.json'));
   assert.deepEqual(r.problems, []);
   assert.deepEqual(r.entries.map((e) => [e.name, e.role]), [['acme_fw_start_cpu', 'online-kick']]);
+});
+
+test('pathological files stay fast and bounded: deep nesting, thousands of bad rules, thousands of syntax errors', () => {
+  const deep = loadRulesText('x.json', '{"rules":' + '['.repeat(200000) + ']'.repeat(200000) + '}');
+  assert.deepEqual(deep.entries, []);
+  assert.match(only(deep.problems).message, /nested too deeply|syntax error/);
+
+  const t0 = Date.now();
+  const many = loadRulesText('x.json', '{"rules":[' + Array.from({ length: 5000 }, (_, i) => `{"name":"f${i}","role":"bad","cpu":-1}`).join(',') + ']}');
+  assert.ok(Date.now() - t0 < 5000, `took ${Date.now() - t0} ms`);
+  assert.equal(many.problems.length, MAX_PROBLEMS + 1);
+  assert.equal(many.problems[MAX_PROBLEMS].message, `${10000 - MAX_PROBLEMS} more problem(s) not shown`);
+  assert.match(many.problems[0].message, /^rules\[0\]\.role: unknown role "bad"/);
+
+  const syntax = loadRulesText('x.json', '{"rules":[' + 'x,'.repeat(5000) + ']}');
+  assert.equal(syntax.problems.length, MAX_PROBLEMS + 1);
+  assert.match(syntax.problems[MAX_PROBLEMS].message, /more syntax error\(s\) not shown/);
 });

@@ -27,14 +27,33 @@ interface Locator {
   span(path: Path, key?: string, head?: boolean): Span | undefined;
 }
 
-let validator: ValidateFunction | undefined;
-function validate(): ValidateFunction {
-  if (!validator) {
+// The document and each rule are validated separately: ajv's allErrors mode slows down quadratically with the
+// number of errors in one validation, and a rule's errors are per rule anyway.
+let validators: { root: ValidateFunction; rule: ValidateFunction } | undefined;
+function compiled(): { root: ValidateFunction; rule: ValidateFunction } {
+  if (!validators) {
     const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, strictTypes: false });
     ajv.addVocabulary(['markdownDescription', 'enumDescriptions']);
-    validator = ajv.compile(schema);
+    const s = schema as Record<string, any>;
+    const root = ajv.compile({ ...s, properties: { ...s.properties, rules: { type: 'array' } } });
+    const rule = ajv.compile({ $schema: s.$schema, definitions: s.definitions, $ref: '#/definitions/rule' });
+    validators = { root, rule };
   }
-  return validator;
+  return validators;
+}
+
+/** Schema errors of the whole document, with rule errors' paths under /rules/i. */
+function schemaErrors(doc: unknown): ErrorObject[] {
+  const { root, rule } = compiled();
+  const out: ErrorObject[] = [];
+  if (!root(doc)) out.push(...(root.errors ?? []));
+  const rules = isObject(doc) ? doc.rules : undefined;
+  if (Array.isArray(rules)) {
+    rules.forEach((r, i) => {
+      if (!rule(r)) for (const e of rule.errors ?? []) out.push({ ...e, instancePath: `/rules/${i}${e.instancePath}` });
+    });
+  }
+  return out;
 }
 
 /** Reads and loads a rules file; I/O errors, binary and oversized files become problems. */
@@ -64,15 +83,16 @@ export function loadRulesText(path: string, text: string): RulesResult {
   try {
     root = parseTree(src, errors, { allowTrailingComma: true, disallowComments: false });
   } catch (e) {
-    return fail(path, `cannot parse rules file: ${(e as Error).message}`);
+    return fail(path, `cannot parse rules file: ${tooDeep(e)}`);
   }
   if (!/\S/.test(src.replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g, ''))) {
     return { entries: [], problems: [{ file: path, severity: 'error', span: lines.span(0, 0), message: 'rules file is empty; expected { "rules": [ ... ] }' }] };
   }
   if (errors.length || !root) {
-    const problems: InputProblem[] = errors.map((e) => ({
+    const problems: InputProblem[] = errors.slice(0, MAX_PROBLEMS).map((e) => ({
       file: path, severity: 'error', span: lines.span(e.offset, e.offset + e.length), message: `JSON syntax error: ${describeParseError(e)}`,
     }));
+    if (errors.length > MAX_PROBLEMS) problems.push({ file: path, severity: 'error', message: `${errors.length - MAX_PROBLEMS} more syntax error(s) not shown` });
     if (!problems.length) problems.push({ file: path, severity: 'error', span: lines.span(0, 0), message: 'rules file is empty; expected { "rules": [ ... ] }' });
     return { entries: [], problems };
   }
@@ -93,7 +113,7 @@ export function loadRulesText(path: string, text: string): RulesResult {
   try {
     value = nodeValue(root);
   } catch (e) {
-    return fail(path, `cannot read rules file: ${(e as Error).message}`);
+    return fail(path, `cannot read rules file: ${tooDeep(e)}`);
   }
   return check(value, path, path, locator, []);
 }
@@ -107,6 +127,20 @@ export function loadRulesSetting(value: unknown, source = 'settings', label = 'h
   } catch (e) {
     return fail(label, `cannot read ${label}: ${(e as Error).message}`);
   }
+}
+
+function tooDeep(e: unknown): string {
+  return e instanceof RangeError ? 'it is nested too deeply' : (e as Error).message;
+}
+
+/** At most this many problems are listed; the rest are counted in one last problem. */
+export const MAX_PROBLEMS = 100;
+
+function capped(problems: InputProblem[], file: string): InputProblem[] {
+  problems.sort((a, b) => (a.span?.start ?? 0) - (b.span?.start ?? 0));
+  if (problems.length <= MAX_PROBLEMS) return problems;
+  const rest = problems.length - MAX_PROBLEMS;
+  return [...problems.slice(0, MAX_PROBLEMS), { file, severity: 'error', message: `${rest} more problem(s) not shown` }];
 }
 
 function fail(file: string, message: string): RulesResult {
@@ -153,23 +187,22 @@ function check(doc: unknown, source: string, file: string, loc: Locator, rootPat
   };
   const label = (p: Path) => pathLabel(p, rootPath, file);
 
-  let v: ValidateFunction;
+  let errors: ErrorObject[];
   try {
-    v = validate();
-    v(doc);
+    errors = schemaErrors(doc);
   } catch (e) {
     return fail(file, `internal error: the rules schema cannot be used (${(e as Error).message})`);
   }
   const badRules = new Set<number>();
   let rootBroken = false;
-  for (const { path: p, message, key, head } of explain(v.errors ?? [], doc)) {
+  for (const { path: p, message, key, head } of explain(errors, doc)) {
     at(p, `${label(key !== undefined ? [...p, key] : p)}: ${message}`, 'error', key, head);
     if (p.length >= 2 && p[0] === 'rules' && typeof p[1] === 'number') badRules.add(p[1]);
     else rootBroken = true;
   }
   if (rootBroken || !isObject(doc) || !Array.isArray(doc.rules)) {
     if (!problems.length) at([], `${file}: expected { "rules": [ ... ] }`);
-    return { entries: [], problems: problems.sort((a, b) => (a.span?.start ?? 0) - (b.span?.start ?? 0)) };
+    return { entries: [], problems: capped(problems, file) };
   }
 
   const entries: KbEntry[] = [];
@@ -221,7 +254,7 @@ function check(doc: unknown, source: string, file: string, loc: Locator, rootPat
     if (r.note !== undefined) e.note = r.note as string;
     entries.push(e);
   });
-  return { entries, problems: problems.sort((a, b) => (a.span?.start ?? 0) - (b.span?.start ?? 0)) };
+  return { entries, problems: capped(problems, file) };
 }
 
 function normWhen(when: ArgCondition[]): unknown {
@@ -252,12 +285,12 @@ function decodePointer(ptr: string): Path {
 /** ajv errors as one readable message each, at a path (and, for a property name, the key). */
 function explain(errors: ErrorObject[], doc: unknown): { path: Path; message: string; key?: string; head?: boolean }[] {
   // Errors under a failed anyOf (the "cpu" alternatives) are replaced by one message at the anyOf.
-  const anyOf = errors.filter((e) => e.keyword === 'anyOf');
+  const anyOf = new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
   const out: { path: Path; message: string; key?: string; head?: boolean }[] = [];
   const seen = new Set<string>();
   for (const e of errors) {
     if (e.keyword === 'if') continue;
-    if (e.keyword !== 'anyOf' && anyOf.some((a) => e.instancePath === a.instancePath)) continue;
+    if (e.keyword !== 'anyOf' && anyOf.has(e.instancePath)) continue;
     const path = decodePointer(e.instancePath);
     const last = path[path.length - 1];
     let message: string;
