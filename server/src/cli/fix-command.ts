@@ -29,6 +29,8 @@ Options:
 Exit codes: 0 nothing fixable, 1 fixes printed or written, 2 usage or I/O error.
 `;
 
+const FIXABLE = ['HP001', 'HP002', 'HP003'];
+
 export async function run(argv: string[], io: CliIo): Promise<number> {
   let values: Record<string, string | boolean | string[] | undefined>;
   let positionals: string[];
@@ -89,7 +91,9 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     const rel = path.relative(cwd, file).split(path.sep).join('/');
     let result;
     try {
-      result = fixAll(project, file, text, kb.lexicon);
+      const findings = project.findings(file);
+      if (!findings.some((f) => FIXABLE.includes(f.code))) continue;
+      result = fixAll(project, file, text, kb.lexicon, findings);
     } catch (err) {
       io.err(`hotplug-race fix: ${rel}: ${err instanceof Error ? err.message : String(err)}\n`);
       failed = true;

@@ -2,7 +2,7 @@
 // or says why a variant cannot be built; verification then decides what is offered.
 import type { Lexicon } from '../core/kb/kb';
 import type { Finding } from '../core/types';
-import { conflicts, hiddenControlFlow, mentionedIn, mentions, writes } from './dataflow';
+import { conflicts, hiddenControlFlow, mentionedIn, mentions, orderedCall, writes } from './dataflow';
 import type { TextEdit } from './edits';
 import { declarationPoint, errorLabel, freshStatusName, functionOf, returnKind, statusVariable } from './function-facts';
 import { afterStatement, blockIndent, deleteStatement, underGuard } from './layout';
@@ -77,7 +77,7 @@ function tests(s: Site, v: string): { failed: string; ok: string } {
 }
 
 /** Reasons why moving `moved` across `jumped` (statements of the same block) would change meaning. */
-function moveProblem(ctx: Ctx, moved: SyntaxNode, movedCall: SyntaxNode, jumped: SyntaxNode[], what: string): string | undefined {
+function moveProblem(ctx: Ctx, moved: SyntaxNode, movedCall: SyntaxNode, jumped: SyntaxNode[], what: string, anchor: SyntaxNode): string | undefined {
   const hidden = hiddenControlFlow(jumped, ctx.lex);
   if (hidden) return hidden;
   const args = movedCall.childForFieldName('arguments');
@@ -88,6 +88,8 @@ function moveProblem(ctx: Ctx, moved: SyntaxNode, movedCall: SyntaxNode, jumped:
   if (changed.length) return `moving the ${what} would change \`${changed[0]}\`, which the statements in between also use`;
   const otherUse = conflicts(mentions(moved), jumped);
   if (otherUse.length) return `the ${what} statement uses \`${otherUse[0]}\`, which is computed between the two calls`;
+  const other = orderedCall(jumped, ctx.lex, anchor);
+  if (other) return `moving the ${what} would also reorder it with \`${other}()\`, whose order may matter`;
   return undefined;
 }
 
@@ -175,7 +177,7 @@ function hp001(ctx: Ctx): Built {
   }
   if (setup.shape.kind === 'other') return { candidates: [], reasons: [setup.shape.reason] };
   const jumped = [publish.stmt, ...between(publish.stmt, setup.stmt)];
-  const problem = moveProblem(ctx, setup.stmt, setup.call, jumped, 'set-up');
+  const problem = moveProblem(ctx, setup.stmt, setup.call, jumped, 'set-up', publish.call);
   if (problem) {
     // The set-up's own result variable may be what blocks the move: then move it with the statements using it.
     const group = groupMove(ctx, setup, publish, jumped);
@@ -243,6 +245,8 @@ function groupMove(ctx: Ctx, setup: Site, publish: Site, jumped: SyntaxNode[]): 
   for (let n = setup.stmt.nextNamedSibling; n && n.type !== 'comment' && mentions(n).has(v) && !writes(n).has(v) && n.type !== 'labeled_statement'; n = n.nextNamedSibling) group.push(n);
   const hidden = hiddenControlFlow([...jumped, ...group.slice(1)], ctx.lex);
   if (hidden) return hidden;
+  const other = orderedCall(jumped, ctx.lex, publish.call) ?? orderedCall(group.slice(1), ctx.lex);
+  if (other) return `moving the set-up would also reorder it with \`${other}()\`, whose order may matter`;
   const reads = new Set([...group.flatMap((g) => [...mentions(g)])].filter((x) => x !== v));
   for (const g of group) for (const w of writes(g)) if (w !== v) reads.add(w);
   const clash = conflicts(reads, jumped);
@@ -331,7 +335,7 @@ function hp003(ctx: Ctx): Built {
   if (offline.stmt.startIndex < teardown.stmt.endIndex) return { candidates: [], reasons: [`${fnName(offline)} does not follow ${fnName(teardown)} in the same block`] };
   if (teardown.shape.kind === 'other') return { candidates: [], reasons: [teardown.shape.reason] };
   const jumped = [...between(teardown.stmt, offline.stmt), offline.stmt];
-  const problem = moveProblem(ctx, teardown.stmt, teardown.call, jumped, 'teardown');
+  const problem = moveProblem(ctx, teardown.stmt, teardown.call, jumped, 'teardown', offline.call);
   if (problem) return { candidates: [], reasons: [problem] };
   const at = afterStatement(ctx.text, offline.stmt);
   const ind = indentAt(ctx.text, offline.stmt.startIndex);

@@ -105,3 +105,20 @@ export function mentionedIn(nodes: readonly SyntaxNode[]): Set<string> {
   for (const n of nodes) for (const x of mentions(n)) out.add(x);
   return out;
 }
+
+/**
+ * The first call among `nodes` whose side effects may depend on order (anything but reporting, checking
+ * and CPU-id helpers). `skip` is the call that is being reordered against on purpose (the publish).
+ */
+export function orderedCall(nodes: readonly SyntaxNode[], lex: Lexicon, skip?: SyntaxNode): string | undefined {
+  const harmless = new Set([...lex.reporters, ...lex.transparent, ...lex.noReturnIf, ...lex.selfCpu, ...lex.cpuMappers.map((m) => m.name)]);
+  for (const top of nodes) {
+    for (const call of top.descendantsOfType('call_expression')) {
+      if (skip && call.startIndex >= skip.startIndex && call.endIndex <= skip.endIndex) continue;
+      const name = calleeName(call);
+      if (name && harmless.has(name)) continue;
+      return call.childForFieldName('function')?.text ?? 'a call';
+    }
+  }
+  return undefined;
+}

@@ -20,6 +20,8 @@ export interface Fix {
   /** Small edits of the original text. */
   edits: TextEdit[];
   newText: string;
+  /** The findings of newText (from verification). */
+  after: Finding[];
 }
 
 export interface FixOutcome {
@@ -32,6 +34,8 @@ export interface FixOutcome {
 export interface FixHost extends AnalysisHost {
   /** The project's parse of a file; gives the file's text when none is passed. */
   parsed?(file: string): { text: string } | undefined;
+  /** The project's (cached) findings of a file, used when `parsed(file).text` is the text being fixed. */
+  findings?(file: string): Finding[];
   kb?: { lexicon: Lexicon };
 }
 
@@ -64,9 +68,10 @@ function entryFor(host: FixHost, file: string, text: string): CacheEntry {
 }
 
 /** Every verified fix for `finding` in `text` (the file's current text). */
-export function fixesFor(host: FixHost, file: string, text: string, finding: Finding, lexicon?: Lexicon, options: { firstOnly?: boolean } = {}): FixOutcome {
+export function fixesFor(host: FixHost, file: string, text: string, finding: Finding, lexicon?: Lexicon, options: { firstOnly?: boolean; before?: Finding[] } = {}): FixOutcome {
   if (!FIXABLE.has(finding.code)) return { fixes: [], refusal: `${finding.code} has no automatic fix` };
   const entry = entryFor(host, file, text);
+  entry.before ??= options.before ?? (host.findings && host.parsed?.(file)?.text === text ? host.findings(file) : undefined);
   const id = `${findingKey(finding)}@${finding.span.start}`;
   const hit = entry.outcomes.get(id) ?? (options.firstOnly ? entry.outcomes.get(`${id}/first`) : undefined);
   if (hit) return hit;
@@ -97,9 +102,9 @@ function compute(host: FixHost, file: string, text: string, finding: Finding, le
     }
     entry.errors ??= syntaxErrorCount(tree.rootNode);
     entry.before ??= host.findingsForText(file, text);
-    const why = verifyFix(host, file, text, newText, finding, entry.before, entry.errors, lex.loopMacroPrefixes);
-    if (why) reasons.push(`${c.variant === 'move' ? 'moving the call' : `the ${c.variant} fix`}: ${why}`);
-    else fixes.push({ variant: c.variant, title: c.title, preferred: fixes.length === 0, finding, edits: c.edits, newText });
+    const v = verifyFix(host, file, text, newText, finding, entry.before, entry.errors, lex.loopMacroPrefixes);
+    if ('reason' in v) reasons.push(`${c.variant === 'move' ? 'moving the call' : `the ${c.variant} fix`}: ${v.reason}`);
+    else fixes.push({ variant: c.variant, title: c.title, preferred: fixes.length === 0, finding, edits: c.edits, newText, after: v.after });
   }
   return fixes.length ? { fixes } : { fixes, refusal: reasons[0] ?? 'no fix applies here' };
 }
@@ -138,19 +143,23 @@ export interface FixAllResult {
   refused: { finding: Finding; reason: string }[];
 }
 
-/** Applies every preferred fix in `text`, one at a time, re-analysing in between. */
-export function fixAll(host: FixHost, file: string, text: string, lexicon?: Lexicon): FixAllResult {
+/**
+ * Applies every preferred fix in `text`, one at a time, re-analysing in between (the verification of
+ * each fix gives the findings of the next round). `findings`: those of `text`, when already known.
+ */
+export function fixAll(host: FixHost, file: string, text: string, lexicon?: Lexicon, findings?: Finding[]): FixAllResult {
   let current = text;
+  let all = findings ?? (host.findings && host.parsed?.(file)?.text === text ? host.findings(file) : host.findingsForText(file, text));
   const applied: FixAllResult['applied'] = [];
   let refused: FixAllResult['refused'] = [];
   for (let round = 0; round < 100; round++) {
-    const findings = host.findingsForText(file, current).filter((f) => FIXABLE.has(f.code));
     refused = [];
     let fixed = false;
-    for (const f of findings) {
-      const out = fixesFor(host, file, current, f, lexicon, { firstOnly: true });
+    for (const f of all.filter((x) => FIXABLE.has(x.code))) {
+      const out = fixesFor(host, file, current, f, lexicon, { firstOnly: true, before: all });
       if (out.fixes.length) {
         current = out.fixes[0].newText;
+        all = out.fixes[0].after;
         applied.push({ code: f.code, function: f.function, title: out.fixes[0].title });
         fixed = true;
         break;

@@ -8,6 +8,7 @@ const CASES: [string, RegExp][] = [
   ['up_arg_between', /arguments use `name`, which is computed between the two calls/],
   ['up_larger_expr', /part of a larger expression whose other parts must stay put/],
   ['up_loop', /different blocks/],
+  ['up_call_between', /would also reorder it with `smp_store_cpu_info\(\)`, whose order may matter/],
   ['up_macro_between', /HVM_CHECK_VCPU_OR_RETURN\(\)` between the calls is an unknown macro that may hide control flow/],
 ];
 
