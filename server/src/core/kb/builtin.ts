@@ -3,7 +3,8 @@
 // Calls that the kernel only makes in the safe order and that are also used on the boot CPU (setup_local_APIC,
 // lapic_online, lapic_offline) are left out: they could only add noise through summaries.
 // Wrappers that are not listed (wakeup_cpu_via_init_nmi, xen_cpu_up_online, ...) are found by summaries when their
-// bodies are in the workspace.
+// bodies are in the workspace. device_online()/cpu_device_up() take a struct device, not a CPU number, so they are not
+// listed; their callers reach cpu_up() through summaries.
 import type { KbEntry } from '../types';
 import type { Lexicon } from './kb';
 
@@ -149,7 +150,7 @@ export const BUILTIN_ENTRIES: KbEntry[] = RAW.map((r) => {
 });
 
 export const BUILTIN_LEXICON: Lexicon = {
-  selfCpu: ['smp_processor_id', 'raw_smp_processor_id', 'get_cpu', '__smp_processor_id', 'debug_smp_processor_id'],
+  selfCpu: ['smp_processor_id', 'raw_smp_processor_id', 'get_cpu', '__smp_processor_id', 'debug_smp_processor_id', 'hard_smp_processor_id'],
   cpuMappers: [
     { name: 'xen_vcpu_nr', arg: 0 },            // Xen vCPU number of cpu (4.8+)
     { name: 'per_cpu', arg: 1 },                // per_cpu(x86_cpu_to_apicid, cpu), per_cpu(xen_resched_irq, cpu).irq
