@@ -62,3 +62,23 @@ test('code actions for the seed diagnostic: preferred fix, variants, simulate, f
   client.change(uri, 9, [{ text: fixedNow }]);
   assert.deepEqual((await client.diagnosticsFor(uri, 9)).filter((x) => x.code === 'HP001'), []);
 });
+
+test('a diagnostic without a quick fix says why, and gets no fix action', async (t) => {
+  const client = new LspClient();
+  t.after(() => client.shutdown());
+  const file = path.join(REPO, 'test', 'fixtures', 'fix', 'refusals.c');
+  await client.initialize([path.dirname(file)]);
+  const uri = uriOf(file);
+  client.open(uri, fs.readFileSync(file, 'utf8'), 1);
+  const diags = await client.diagnosticsFor(uri, 1);
+  const loop = diags.find((x) => x.code === 'HP001' && /No quick fix: .*different blocks/.test(String(x.message)));
+  assert.ok(loop, JSON.stringify(diags.map((x) => x.message)));
+  assert.ok(diags.some((x) => /No quick fix: `HVM_CHECK_VCPU_OR_RETURN\(\)` between the calls is an unknown macro/.test(String(x.message))));
+  const actions = (await client.conn.sendRequest('textDocument/codeAction', {
+    textDocument: { uri },
+    range: loop.range,
+    context: { diagnostics: [loop], only: ['quickfix'] },
+  })) as CodeAction[];
+  assert.deepEqual(actions.filter((a) => a.edit).map((a) => a.title), []);
+  assert.ok(actions.some((a) => a.command?.command === 'hotplugRace.simulate'));
+});
