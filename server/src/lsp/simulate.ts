@@ -31,7 +31,7 @@ export function checkParams(p: unknown): SimulateParams | string {
   }
   if (o.function === undefined && o.position === undefined) return 'give function or position';
   if (o.fixed !== undefined && typeof o.fixed !== 'boolean') return 'fixed must be a boolean';
-  if (o.cpus !== undefined && (!Number.isInteger(o.cpus) || (o.cpus as number) < 0 || (o.cpus as number) > 14)) return 'cpus must be an integer from 0 to 14';
+  if (o.cpus !== undefined && (!Number.isInteger(o.cpus) || (o.cpus as number) < 0 || (o.cpus as number) > 8)) return 'cpus must be an integer from 0 to 8';
   return o as unknown as SimulateParams;
 }
 
@@ -44,7 +44,8 @@ export function registerSimulate(ctx: ServerContext): void {
     let fn = p.function;
     if (!fn && p.position && doc) fn = project.functionAt(file, doc.offsetAt(p.position))?.name;
     const cpus = p.cpus ?? ctx.settings().simulatorCpus ?? 2;
-    const opts = { cpus, fixed: !!p.fixed, fix: (f: Parameters<typeof preferredFix>[1], t: string) => preferredFix({ findingsForText: (a, b) => project.findingsForText(a, b), kb: project.kb }, f, t) };
+    // Bounded so one request never holds the server for long; hitting a bound is reported as 'bounded'.
+    const opts = { cpus, fixed: !!p.fixed, maxMs: 5000, maxStates: 2_000_000, fix: (f: Parameters<typeof preferredFix>[1], t: string) => preferredFix({ findingsForText: (a, b) => project.findingsForText(a, b), kb: project.kb }, f, t) };
     const r: SimResult = fn
       ? simulateFunction(project, file, fn, opts)
       : { verdict: 'error', function: '', file, cpus, fixed: !!p.fixed, statesExplored: 0, transitions: 0, ms: 0, bug: null, trace: [], reason: 'the cursor is not inside a function', notes: [] };
