@@ -23,7 +23,7 @@ class Ctx {
   private ticks = 0;
   constructor(readonly fn: FnFacts, readonly r: Resolver, readonly opts: CheckOptions) {
     this.evs = fn.cfg.nodes.map(() => []);
-    for (const c of fn.calls) this.evs[c.cfgNode].push(...eventsOf(c, r));
+    for (const c of fn.calls) this.evs[c.cfgNode].push(...eventsOf(c, r, fn.file));
   }
   tick(): void {
     if ((++this.ticks & 255) === 0 && Date.now() > this.opts.deadline) throw new BudgetExceeded();
@@ -406,7 +406,7 @@ function stateCheck(ctx: Ctx): Finding[] {
       const startup = c.args[cb.startup];
       if (!state || !startup || !isOnlineState(state.text)) continue;
       const name = stripParens(startup).text.replace(/^&\s*/, '');
-      const setups = (ctx.r.summary(name) ?? []).filter((e) => e.role === 'ipi-setup' && !e.guarded && (e.cpu === 0 || e.cpu === 'self'));
+      const setups = (ctx.r.summary(name, ctx.fn.file) ?? []).filter((e) => e.role === 'ipi-setup' && !e.guarded && (e.cpu === 0 || e.cpu === 'self'));
       if (!setups.length) continue;
       const s = setups[0];
       const chain = [name, ...s.via];

@@ -56,10 +56,10 @@ export interface CoreEvent extends Event {
 
 export interface Resolver {
   kb: KnowledgeBase;
-  /** Summary of a function defined in the project, if any. */
-  summary(name: string): readonly SummaryEffect[] | undefined;
-  /** Functions stored into a struct field anywhere (ops tables). */
-  fieldTargets(field: string): readonly string[];
+  /** Summary of a function defined in the project, if any; `file` (the caller's) prefers its own definitions. */
+  summary(name: string, file?: string): readonly SummaryEffect[] | undefined;
+  /** Functions stored into a struct field (ops tables); `file` prefers the stores made in that file. */
+  fieldTargets(field: string, file?: string): readonly string[];
 }
 
 
@@ -218,7 +218,7 @@ export function kbEntriesFor(cs: CallSite, kb: KnowledgeBase): KbEntry[] {
 const MAX_VIA = 8;
 
 /** Events of one call site: KB hits, then the summaries of the functions it may call. */
-export function eventsOf(cs: CallSite, r: Resolver): CoreEvent[] {
+export function eventsOf(cs: CallSite, r: Resolver, file?: string): CoreEvent[] {
   const out: CoreEvent[] = [];
   const span = spanOf(cs.node);
   const stmtSpan = spanOf(cs.stmt);
@@ -264,13 +264,17 @@ export function eventsOf(cs: CallSite, r: Resolver): CoreEvent[] {
     }
     // A KB function name without a matching `when` (set_cpu_online(cpu, x)) is not summarised either.
     if (r.kb.forFunction(name).length) return;
-    const s = r.summary(name);
+    const s = r.summary(name, file);
     if (s) fromSummary(s, [...prefix, name]);
   };
   if (cs.name !== undefined) byName(cs.name, []);
   else if (cs.field !== undefined) {
-    for (const e of kbEntriesFor(cs, r.kb)) fromEntry(e, [cs.callee]);
-    for (const t of r.fieldTargets(cs.field)) byName(t, [cs.callee]);
+    const kbHits = kbEntriesFor(cs, r.kb);
+    for (const e of kbHits) fromEntry(e, [cs.callee]);
+    const targets = r.fieldTargets(cs.field, file);
+    for (const t of targets) byName(t, [cs.callee]);
+    // Several possible callees are alternatives, not a sequence: none of them is certain.
+    if (targets.length + (kbHits.length ? 1 : 0) > 1) for (const e of out) e.may = true;
   }
   return dedupe(out);
 }

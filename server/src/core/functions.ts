@@ -14,6 +14,8 @@ export interface FnFacts {
   nameSpan: Span;
   params: string[];
   returnsVoid: boolean;
+  /** Declared `static`: invisible to other files. */
+  isStatic: boolean;
   cfg: Cfg;
   calls: CallSite[];
   selfVars: Set<string>;
@@ -28,6 +30,7 @@ export interface FnFacts {
 export interface FieldStore {
   field: string;
   target: string;
+  file?: string;
 }
 
 export interface FileFacts {
@@ -62,7 +65,7 @@ export function fileFacts(file: string, parsed: Parsed, kb: KnowledgeBase, budge
         }
       } else {
         const st = storeOf(n);
-        if (st && !stores.some((x) => x.field === st.field && x.target === st.target)) stores.push(st);
+        if (st && !stores.some((x) => x.field === st.field && x.target === st.target)) stores.push({ ...st, file });
       }
     }
   }
@@ -146,6 +149,7 @@ function functionFacts(file: string, n: SyntaxNode, parsed: Parsed, kb: Knowledg
     nameSpan: spanOf(nameNode),
     params,
     returnsVoid,
+    isStatic: n.namedChildren.some((c) => c.type === 'storage_class_specifier' && c.text === 'static'),
     cfg,
     calls,
     selfVars,

@@ -82,7 +82,7 @@ export class Project {
     const fn = facts.functions.find((f) => f.span.start <= offset && offset < f.span.end);
     if (!fn) return undefined;
     if (fn.nameSpan.start <= offset && offset <= fn.nameSpan.end) {
-      const s = this.table.summary(fn.name);
+      const s = this.table.summary(fn.name, fn.file);
       if (!s) return undefined;
       return { span: fn.nameSpan, markdown: s.map((e) => describeEffect(fn.name, e, fn.params)).join('\n\n') };
     }
@@ -94,7 +94,7 @@ export class Project {
       if (!best || c.node.startIndex >= best.node.startIndex) best = c;
     }
     if (!best) return undefined;
-    const evs = eventsOf(best, this.table);
+    const evs = eventsOf(best, this.table, file);
     if (!evs.length) return undefined;
     const lines: string[] = [];
     const direct = kbEntriesFor(best, this.kb);
@@ -205,7 +205,7 @@ export class Project {
   private locateSetup(name: string): { file: string; span: Span } | undefined {
     for (const fn of this.functionFacts(name)) {
       for (const c of fn.calls) {
-        if (eventsOf(c, this.table).some((e) => e.role === 'ipi-setup')) return { file: fn.file, span: spanOf(c.node) };
+        if (eventsOf(c, this.table, fn.file).some((e) => e.role === 'ipi-setup')) return { file: fn.file, span: spanOf(c.node) };
       }
     }
     return undefined;

@@ -10,43 +10,66 @@ const MAX_EFFECTS = 32;
 const MAX_VISITS = 25;
 
 export class SummaryTable implements Resolver {
-  private readonly byName = new Map<string, SummaryEffect[]>();
-  private readonly fields = new Map<string, string[]>();
+  private readonly perFn = new Map<FnFacts, SummaryEffect[]>();
+  private readonly defs = new Map<string, FnFacts[]>();
+  private readonly fields = new Map<string, FieldStore[]>();
 
   constructor(readonly kb: KnowledgeBase) {}
 
-  summary(name: string): readonly SummaryEffect[] | undefined {
-    const s = this.byName.get(name);
-    return s && s.length ? s : undefined;
+  /** Definitions a call from `file` may reach: its own file's first, else the non-static ones elsewhere. */
+  private pick(name: string, file?: string): FnFacts[] {
+    const all = this.defs.get(name);
+    if (!all) return [];
+    if (file !== undefined) {
+      const own = all.filter((f) => f.file === file);
+      if (own.length) return own;
+      const pub = all.filter((f) => !f.isStatic);
+      if (pub.length) return pub;
+    }
+    return all;
   }
 
-  fieldTargets(field: string): readonly string[] {
-    return this.fields.get(field) ?? [];
+  summary(name: string, file?: string): readonly SummaryEffect[] | undefined {
+    const defs = this.pick(name, file);
+    if (defs.length === 1) {
+      const s = this.perFn.get(defs[0]);
+      return s && s.length ? s : undefined;
+    }
+    const out: SummaryEffect[] = [];
+    for (const d of defs) mergeInto(out, this.perFn.get(d) ?? []);
+    return out.length ? out : undefined;
+  }
+
+  fieldTargets(field: string, file?: string): readonly string[] {
+    const all = this.fields.get(field);
+    if (!all) return [];
+    const own = file === undefined ? [] : all.filter((s) => s.file === file);
+    return [...new Set((own.length ? own : all).map((s) => s.target))];
   }
 
   names(): IterableIterator<string> {
-    return this.byName.keys();
+    return this.defs.keys();
   }
 
-  /** Signature of one summary, to detect changes. */
+  /** Signature of one name's summaries, to detect changes. */
   signature(name: string): string {
-    return sig(this.byName.get(name) ?? []);
+    return (this.defs.get(name) ?? []).map((f) => `${f.file}:${sig(this.perFn.get(f) ?? [])}`).join('\n');
   }
 
-  /** Recomputes every summary from scratch (worklist over the call graph, bounded per function). */
+  /** Recomputes every summary (worklist over the call graph, bounded per function). */
   compute(fns: readonly FnFacts[], stores: readonly FieldStore[]): void {
-    this.byName.clear();
+    this.perFn.clear();
+    this.defs.clear();
     this.fields.clear();
     for (const s of stores) {
       const l = this.fields.get(s.field) ?? [];
-      if (!l.includes(s.target)) l.push(s.target);
+      l.push(s);
       this.fields.set(s.field, l);
     }
-    const byName = new Map<string, FnFacts[]>();
     for (const f of fns) {
-      const l = byName.get(f.name) ?? [];
+      const l = this.defs.get(f.name) ?? [];
       l.push(f);
-      byName.set(f.name, l);
+      this.defs.set(f.name, l);
     }
     // Reverse call graph: callee name -> callers.
     const callers = new Map<string, Set<FnFacts>>();
@@ -61,24 +84,22 @@ export class SummaryTable implements Resolver {
         else if (c.field !== undefined) for (const t of this.fieldTargets(c.field)) addCaller(t, f);
       }
     }
-    const queue: string[] = [...byName.keys()];
+    const queue: FnFacts[] = [...fns];
     const queued = new Set(queue);
-    const visits = new Map<string, number>();
-    while (queue.length) {
-      const name = queue.shift()!;
-      queued.delete(name);
-      const v = (visits.get(name) ?? 0) + 1;
-      visits.set(name, v);
+    const visits = new Map<FnFacts, number>();
+    for (let qi = 0; qi < queue.length; qi++) {
+      const f = queue[qi];
+      queued.delete(f);
+      const v = (visits.get(f) ?? 0) + 1;
+      visits.set(f, v);
       if (v > MAX_VISITS) continue;
-      const effects: SummaryEffect[] = [];
-      for (const f of byName.get(name) ?? []) mergeInto(effects, effectsOf(f, this));
-      const before = sig(this.byName.get(name) ?? []);
-      if (sig(effects) === before) continue;
-      this.byName.set(name, effects);
-      for (const caller of callers.get(name) ?? []) {
-        if (!queued.has(caller.name)) {
-          queued.add(caller.name);
-          queue.push(caller.name);
+      const effects = effectsOf(f, this);
+      if (sig(effects) === sig(this.perFn.get(f) ?? [])) continue;
+      this.perFn.set(f, effects);
+      for (const caller of callers.get(f.name) ?? []) {
+        if (!queued.has(caller)) {
+          queued.add(caller);
+          queue.push(caller);
         }
       }
     }
@@ -90,7 +111,7 @@ export function effectsOf(f: FnFacts, r: Resolver): SummaryEffect[] {
   const out: SummaryEffect[] = [];
   let must: Set<number> | undefined;
   for (const c of f.calls) {
-    const evs = eventsOf(c, r);
+    const evs = eventsOf(c, r, f.file);
     if (!evs.length) continue;
     for (const e of evs) {
       let cpu: number | 'self';

@@ -11,6 +11,7 @@ const SETS: { title: string; files: string[] }[] = [
   { title: 'HP004 ONLINE-section hot-plug states', files: ['hp004.c'] },
   { title: 'wrappers across files and recursion', files: ['xfile/kick.c', 'xfile/users.c'] },
   { title: 'ops tables from designated initialisers and assignments, across files', files: ['xfile/ops-def.c', 'xfile/ops-use.c'] },
+  { title: 'same static names in two files resolve to their own file', files: ['dup/bad.c', 'dup/good.c'] },
   { title: 'syntax errors earlier in the file', files: ['syntax-errors.c'] },
   { title: '#if/#ifdef branches are all possible paths', files: ['ifdef.c'] },
   { title: 'suppression comments', files: ['suppress.c'] },
