@@ -150,6 +150,7 @@ const TESTS: UiTest[] = [
 export async function runUiTests(): Promise<{ passed: number; failed: number; ms: number }> {
   const t0 = Date.now();
   fs.mkdirSync(ARTIFACTS, { recursive: true });
+  for (const f of fs.readdirSync(ARTIFACTS)) if (/^ui-failed-\d+\.png$/.test(f)) fs.rmSync(path.join(ARTIFACTS, f));
   const version = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')).version;
   const vsix = path.join(REPO, `hotplug-race-${version}.vsix`);
   const extensionsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hpr-ui-ext-'));
