@@ -26,6 +26,8 @@ export class LspClient {
   readonly registrations: unknown[] = [];
   stderr = '';
   private waiters: (() => void)[] = [];
+  /** Answer window/workDoneProgress/create with an error, as some clients do. */
+  refuseProgress = false;
   private configuration: unknown = {};
 
   constructor() {
@@ -45,7 +47,10 @@ export class LspClient {
       this.progress.push(p);
       this.poke();
     });
-    this.conn.onRequest('window/workDoneProgress/create', () => null);
+    this.conn.onRequest('window/workDoneProgress/create', () => {
+      if (this.refuseProgress) throw new Error('no progress here');
+      return null;
+    });
     this.conn.onRequest('client/registerCapability', (p: { registrations: unknown[] }) => {
       this.registrations.push(...p.registrations);
       return null;

@@ -153,6 +153,21 @@ int board_cpu_up(unsigned int cpu, struct task_struct *idle)
     c.published.slice(mark).some((p) => p.uri === uri && p.diagnostics.length === 0) ? true : undefined);
 });
 
+test('a client that refuses progress tokens still gets the index', async () => {
+  const folder = workspace({
+    'lib/wrap.c': 'int board_kick(unsigned int cpu)\n{\n\treturn native_cpu_up(cpu, 0);\n}\n',
+    'arch/up.c': 'int board_up(unsigned int cpu)\n{\n\tboard_kick(cpu);\n\treturn xen_smp_intr_init(cpu);\n}\n',
+  });
+  const c = new LspClient();
+  clients.push(c);
+  c.refuseProgress = true;
+  await c.initialize([folder]);
+  const uri = uriOf(path.join(folder, 'arch/up.c'));
+  c.open(uri, fs.readFileSync(path.join(folder, 'arch/up.c'), 'utf8'));
+  await c.until('HP001 after the index', () => [...c.published].reverse().find((p) => p.uri === uri)?.diagnostics.find((d) => d.code === 'HP001'));
+  assert.deepEqual(c.progress, []);
+});
+
 test('a bad rules file gets diagnostics in that file; an untrusted workspace ignores it', async () => {
   const rules = `{
   "rules": [

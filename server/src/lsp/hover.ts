@@ -4,9 +4,10 @@ import { type ServerContext, uriToFile } from './context';
 import { spanToRange } from './diagnostics';
 
 export function registerHover(ctx: ServerContext): void {
-  ctx.connection.onHover(ctx.guard('hover', (p): Hover | null => {
+  ctx.connection.onHover(ctx.guard('hover', (p, token): Hover | null => {
     const doc = ctx.documents.get(p.textDocument.uri);
-    if (!doc) return null;
+    // A hover the client already gave up on is not worth a reparse.
+    if (!doc || token.isCancellationRequested) return null;
     ctx.flush(doc.uri);
     const hit = ctx.project().hoverAt(uriToFile(doc.uri), doc.offsetAt(p.position));
     if (!hit) return null;

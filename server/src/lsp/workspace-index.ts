@@ -101,7 +101,12 @@ export function registerWorkspaceIndex(ctx: ServerContext): void {
       ctx.fireIndexed();
       return;
     }
-    const progress = ctx.client.workDoneProgress ? await ctx.connection.window.createWorkDoneProgress() : undefined;
+    // A client that refuses the progress token still gets an index, just without progress.
+    const progress = ctx.client.workDoneProgress ? await ctx.connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
+    if (!alive()) {
+      progress?.done();
+      return;
+    }
     progress?.begin('Hotplug Race: indexing', 0, 'collecting C files', false);
     const t0 = Date.now();
     let slice = Date.now();
