@@ -84,7 +84,7 @@ export function buildScenario(input: ProgramInput): Scenario {
       case 'online-kick':
         if (input.side === 'ap') throw new ModelError(`${name} boots CPU '${e.cpuText}' from code that runs on that CPU; this cannot be modelled`);
         if (kind === 'teardown') throw new ModelError(`${name} publishes CPU '${e.cpuText}' online on a teardown path; this cannot be modelled`);
-        code.push({ k: 'kick', actor, label: `${name}: start CPU 1 (INIT/SIPI)`, source: where });
+        code.push({ k: 'kick', actor, label: `${name}: start CPU 1`, source: where });
         if (e.role === 'online-sync') code.push({ k: 'waitOnline', actor, label: `${name}: wait until cpu_online(1)`, source: where });
         if (apModel === 'none') {
           apModel = 'up';
