@@ -90,7 +90,7 @@ function wrapperOf(expr: SyntaxNode, call: SyntaxNode, lex: Lexicon): Shape | un
 
 /** Parents that hold a list of statements, into which new statements can be inserted. */
 export function isStatementList(n: SyntaxNode | null): boolean {
-  return !!n && (n.type === 'compound_statement' || /^preproc_(if|ifdef|else|elif|elifdef)$/.test(n.type));
+  return !!n && (n.type === 'compound_statement' || n.type === 'case_statement' || /^preproc_(if|ifdef|else|elif|elifdef)$/.test(n.type));
 }
 
 /** The named siblings strictly between two children of the same parent. */

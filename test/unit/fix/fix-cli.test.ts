@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { FIXTURES } from './helpers';
 
 const BIN = path.join(__dirname, '..', '..', '..', '..', 'bin', 'hotplug-race.js');
@@ -15,8 +15,19 @@ function cli(args: string[], cwd: string) {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
-function repo(): string {
+const made: string[] = [];
+after(() => {
+  for (const d of made) fs.rmSync(d, { recursive: true, force: true });
+});
+
+function tmp(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hp-fix-'));
+  made.push(dir);
+  return dir;
+}
+
+function repo(): string {
+  const dir = tmp();
   fs.mkdirSync(path.join(dir, 'arch', 'x86'), { recursive: true });
   for (const f of FIXABLE) fs.copyFileSync(path.join(FIXTURES, f), path.join(dir, 'arch', 'x86', f));
   for (const args of [['init', '-q'], ['add', '.'], ['-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-qm', 'base']]) {
@@ -54,7 +65,7 @@ test('fix --write, then scan finds nothing and fix has nothing left (exit 0)', (
 });
 
 test('fix: refusals are notes on stderr, bad paths exit 2', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hp-fix-'));
+  const dir = tmp();
   fs.copyFileSync(path.join(FIXTURES, 'refusals.c'), path.join(dir, 'refusals.c'));
   const r = cli(['fix', 'refusals.c'], dir);
   assert.equal(r.code, 0);
@@ -62,4 +73,17 @@ test('fix: refusals are notes on stderr, bad paths exit 2', () => {
   assert.match(r.err, /refusals\.c:\d+:\d+: note: no fix for HP001 in up_loop\(\): .*different blocks/);
   assert.equal(cli(['fix', 'no-such-dir'], dir).code, 2);
   assert.equal(cli(['fix', '--bogus'], dir).code, 2);
+});
+
+test('fix: binary and broken files do not stop the others; a fix after a syntax error still applies', () => {
+  const dir = tmp();
+  fs.writeFileSync(path.join(dir, 'blob.c'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 3]));
+  const seed = fs.readFileSync(path.join(FIXTURES, 'seed-warn.c'), 'utf8');
+  fs.writeFileSync(path.join(dir, 'broken.c'), `static int half_written(int cpu\n{\n\tif (cpu\n}\n\n${seed}`);
+  const r = cli(['fix', '--write', '.'], dir);
+  assert.equal(r.code, 1, r.err);
+  assert.match(r.err, /blob\.c: skipped, binary file/);
+  const fixed = fs.readFileSync(path.join(dir, 'broken.c'), 'utf8');
+  assert.ok(fixed.includes('\trc = xen_smp_intr_init(cpu);\n\tWARN_ON(rc);\n\tif (!rc)\n\t\trc = native_cpu_up(cpu, tidle);\n'), fixed);
+  assert.ok(fixed.startsWith('static int half_written(int cpu\n{\n\tif (cpu\n}\n'));
 });
