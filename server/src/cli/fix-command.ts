@@ -7,7 +7,8 @@ import { structuredPatch } from 'diff';
 import { KnowledgeBase } from '../core/kb/kb';
 import type { InputProblem, KbEntry } from '../core/types';
 import { fixAll } from '../fix/fixes';
-import { createProject } from '../lsp/project-api';
+import { findingKey } from '../fix/verify';
+import { createProject, type Project } from '../lsp/project-api';
 import { type CliIo, parseArgs, UsageError } from './args';
 import { collectFiles, ScanInputError } from './scan-engine';
 
@@ -105,8 +106,16 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       }
     }
     if (result.newText === text) continue;
-    changed++;
+    // Fixes are verified within their file; a changed summary may still raise findings elsewhere.
+    const othersBefore = otherFindings(project, texts.keys(), file);
     project.setFile(file, result.newText);
+    const raised = newIn(othersBefore, otherFindings(project, texts.keys(), file));
+    if (raised) {
+      project.setFile(file, text);
+      io.err(`${rel}: note: fixes not applied: they would raise ${raised}\n`);
+      continue;
+    }
+    changed++;
     if (values.write) {
       try {
         fs.writeFileSync(file, result.newText);
@@ -122,6 +131,29 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   }
   if (failed) return 2;
   return changed ? 1 : 0;
+}
+
+function otherFindings(project: Project, files: Iterable<string>, except: string): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const f of files) {
+    if (f === except) continue;
+    for (const x of project.findings(f)) {
+      const k = `${f}|${findingKey(x)}`;
+      m.set(k, (m.get(k) ?? 0) + 1);
+    }
+  }
+  return m;
+}
+
+/** The first finding (as `CODE in file`) that `after` has more of than `before`. */
+function newIn(before: Map<string, number>, after: Map<string, number>): string | undefined {
+  for (const [k, n] of after) {
+    if (n > (before.get(k) ?? 0)) {
+      const [file, code] = k.split('|');
+      return `${code} in ${file}`;
+    }
+  }
+  return undefined;
 }
 
 /** A git-style unified diff of one file (a/ and b/ prefixes, CRLF kept inside the lines). */
