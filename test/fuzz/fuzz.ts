@@ -2,7 +2,7 @@
 // and checks, for every run, that the server stays alive, answers every request within the bound and stays
 // under the memory limit. Run i of seed S is reproducible on its own: `--seed S --only i`.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { jsonStringFromBytes, jsonWithRaw } from './json-bytes';
@@ -43,6 +43,9 @@ export interface FuzzReport {
   restarts: number;
   seconds: number;
 }
+
+/** How long a server that missed the bound gets to answer again before it counts as hung. */
+const RECOVERY_MS = 60_000;
 
 export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
 export const CORPUS_DIR = join(REPO_ROOT, 'test', 'fuzz', 'corpus');
@@ -86,7 +89,7 @@ class Session {
   async start(): Promise<string | undefined> {
     this.restarts++;
     this.settings = {};
-    this.child = new LspChild(this.opts.server[0], this.opts.server.slice(1), REPO_ROOT, (method) => this.onServerRequest(method));
+    this.child = new LspChild(this.opts.server[0], this.opts.server.slice(1), REPO_ROOT, (method, params) => this.onServerRequest(method, params));
     const rootUri = pathToFileURL(this.root).href;
     const init = await this.child.request('initialize', {
       processId: process.pid,
@@ -104,8 +107,11 @@ class Session {
     return undefined;
   }
 
-  private onServerRequest(method: string): unknown {
-    if (method === 'workspace/configuration') return [this.settings];
+  private onServerRequest(method: string, params: unknown): unknown {
+    if (method === 'workspace/configuration') {
+      const items = (params as { items?: unknown[] })?.items;
+      return (Array.isArray(items) ? items : [null]).map(() => this.settings);
+    }
     if (method === 'workspace/applyEdit') return { applied: false, failureReason: 'fuzzer' };
     if (method === 'workspace/workspaceFolders') return [{ uri: pathToFileURL(this.root).href, name: 'fuzz' }];
     return null;
@@ -132,8 +138,9 @@ async function execute(s: Session, sc: Scenario, root: string, opts: FuzzOptions
   const answers = await Promise.all(inflight);
   for (const a of answers) {
     if (a.kind === 'timeout') problems.push(`no answer to ${a.method} within ${opts.timeoutMs} ms`);
-    else if (a.kind === 'error' && a.error && a.error.code !== -32601 && a.error.code !== -32800) {
-      // Method-not-found and cancelled are fine; anything else is a handler that threw.
+    else if (a.kind === 'error' && a.error && ![-32601, -32602, -32800].includes(a.error.code)) {
+      // Method not found, invalid params (the fuzzer sends bad command arguments) and cancelled are answers;
+      // anything else is a handler that threw.
       problems.push(`${a.method} answered error ${a.error.code}: ${a.error.message.slice(0, 300)}`);
     }
   }
@@ -240,10 +247,16 @@ export async function fuzz(opts: FuzzOptions): Promise<FuzzReport> {
         if (open?.kind === 'open') writeFileSync(failure.saved, open.bytes);
       }
       report.failures.push(failure);
+      // A slow server gets a minute to catch up (so the report tells slow from hung); a dead or hung one is replaced,
+      // so one failure does not hide the next ones.
+      let hung = !session.child.alive || problems.some((p) => p.includes('RSS'));
+      if (!hung && problems.some((p) => p.startsWith('no answer'))) {
+        const probe = await session.child.request('textDocument/hover', { textDocument: { uri: sc.uri }, position: { line: 0, character: 0 } }, RECOVERY_MS);
+        failure.problem += probe.kind === 'result' || probe.kind === 'error' ? ` (answering again ${probe.ms} ms later)` : ` (hung: no answer within a further ${RECOVERY_MS} ms)`;
+        hung = probe.kind === 'timeout' || probe.kind === 'dead';
+      }
       opts.log(`run ${run} [${sc.mutations.join(', ')}] (${sc.seedFile}, ${sc.docBytes} bytes): ${failure.problem}`);
-      // A dead or stuck server is replaced, so one failure does not hide the next ones.
-      const stuck = problems.some((p) => p.startsWith('no answer') || p.startsWith('server died') || p.includes('RSS'));
-      if (stuck || !session.child.alive) {
+      if (hung) {
         await session.child.kill();
         const again = await session.start();
         if (again) {
@@ -265,7 +278,7 @@ export async function fuzz(opts: FuzzOptions): Promise<FuzzReport> {
 export function formatReport(r: FuzzReport, opts: FuzzOptions): string[] {
   const lines = [
     `fuzz: seed ${opts.seed}, ${r.runs} runs in ${r.seconds.toFixed(1)} s, ${r.requests} requests, ${r.restarts} server restarts`,
-    `peak server RSS: ${r.peakRssMb} MB (limit ${opts.maxRssMb} MB); request bound ${opts.timeoutMs} ms`,
+    `peak server RSS: ${r.peakRssMb} MB (limit ${opts.maxRssMb} MB); request bound ${opts.timeoutMs} ms; load average now ${loadavg().map((x) => x.toFixed(1)).join(' ')}`,
     'slowest requests:',
     ...r.slowest.map((s) => `  ${s.ms} ms ${s.method} (run ${s.run}: ${s.mutations.join(', ')})`),
   ];
@@ -273,7 +286,7 @@ export function formatReport(r: FuzzReport, opts: FuzzOptions): string[] {
     lines.push('failures:');
     for (const f of r.failures.slice(0, 50)) {
       lines.push(`  run ${f.run} [${f.mutations.join(', ')}]: ${f.problem}`);
-      lines.push(`    replay: npm run fuzz -- --seed ${opts.seed} --only ${f.run}${f.saved ? `   input: ${f.saved}` : ''}`);
+      if (f.run >= 0) lines.push(`    replay: npm run fuzz -- --seed ${opts.seed} --only ${f.run}${f.saved ? `   input: ${f.saved}` : ''}`);
     }
   }
   lines.push(`${r.passed} passed, ${r.failed} failed`);

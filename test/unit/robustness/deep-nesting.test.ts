@@ -53,7 +53,8 @@ function fileWith(body: string): string {
 function exercise(name: string, text: string): void {
   const project = createProject(KnowledgeBase.builtin(), { functionBudgetMs: 2000 });
   const file = `/deep/${name.replace(/\W+/g, '-')}.c`;
-  const t0 = Date.now();
+  // CPU time, not wall time: the bound must hold on a loaded machine too.
+  const c0 = process.cpuUsage();
   project.setFile(file, text);
   const findings = project.findings(file);
   const fns = project.functions(file);
@@ -62,14 +63,16 @@ function exercise(name: string, text: string): void {
     project.functionAt(file, at);
   }
   project.findingsForText(file, text + '\n');
-  const ms = Date.now() - t0;
+  const used = process.cpuUsage(c0);
+  const ms = Math.round((used.user + used.system) / 1000);
   // The ordinary bug next door is still reported (by its function), whatever the deep function did.
   assert.ok(
     findings.some((f) => f.code === 'HP001' && f.function === 'pv_hvm_cpu_up'),
     `${name}: HP001 in pv_hvm_cpu_up is missing; got ${findings.map((f) => `${f.code}@${f.function}`).join(', ') || 'nothing'}`,
   );
   assert.ok(fns.some((f) => f.name === 'pv_hvm_cpu_up'), `${name}: functions() lost pv_hvm_cpu_up`);
-  assert.ok(ms < 60_000, `${name}: took ${ms} ms`);
+  // Two functions with a 2 s budget each, a 10 s parse limit, and slack: past this the budget is not enforced.
+  assert.ok(ms < 20_000, `${name}: took ${ms} ms of CPU`);
 }
 
 for (const [name, body] of Object.entries(SHAPES)) {
