@@ -50,6 +50,17 @@ test('code actions for the seed diagnostic: preferred fix, variants, simulate, f
   const allChange = all[0].edit!.documentChanges![0] as TextDocumentEdit;
   assert.equal(TextDocument.applyEdits(doc, allChange.edits as TextEdit[]), fixed);
 
+  // The command applies every preferred fix through workspace/applyEdit, stamped with the version.
+  let sent: { edit: { documentChanges: TextDocumentEdit[] } } | undefined;
+  client.conn.onRequest('workspace/applyEdit', (p: typeof sent) => {
+    sent = p;
+    return { applied: true };
+  });
+  const ok = (await client.conn.sendRequest('workspace/executeCommand', { command: 'hotplugRace.applyAllFixes', arguments: [{ uri, version: 7 }] })) as { applied: number };
+  assert.equal(ok.applied, 1);
+  assert.deepEqual(sent!.edit.documentChanges[0].textDocument, { uri, version: 7 });
+  assert.equal(TextDocument.applyEdits(doc, sent!.edit.documentChanges[0].edits as TextEdit[]), fixed);
+
   // A fix-all request for an older version is refused, not applied to the newer text.
   client.change(uri, 8, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '/* edited */\n' }]);
   await client.diagnosticsFor(uri, 8);
