@@ -29,8 +29,10 @@ export interface ProjectSimOptions extends SimulateOptions {
 
 /** The program input of `fn` in `file`, or a plain reason why there is none. */
 export function inputFor(project: SimProject, file: string, fn: string): ProgramInput | string {
-  const f = pickFinding(project.findings(file), fn);
+  const all = project.findings(file);
+  const f = pickFinding(all, fn);
   if (f) return inputFromFinding(f);
+  if (all.some((x) => x.function === fn && x.code === 'HP004')) return `${fn}(): HP004 (IPI set-up registered in a hot-plug state that runs after the CPU is online) is not simulated; the simulator models HP001-HP003`;
   return straightLine(project, file, fn);
 }
 

@@ -79,4 +79,11 @@ test('what cannot be modelled is said plainly', () => {
   assert.equal(other.verdict, 'error');
   assert.match(other.reason!, /no hot-plug events on CPU 'cpu'/);
   assert.equal(simulateInput(input(pre.file, 'x', []), { cpus: 99 }).verdict, 'error');
+  // an HP004-only function (cpuhp registration) is named as not simulated
+  const hp4 = path.join(REPO, 'samples', 'drivers', 'irqchip', 'irq-acme-ipi.c');
+  if (fs.existsSync(hp4)) {
+    const p4 = projectOf(hp4);
+    const fn = p4.findings(hp4).find((f) => f.code === 'HP004')?.function;
+    if (fn) assert.match(simulateFunction(p4, hp4, fn, {}).reason!, /HP004 .* is not simulated/);
+  }
 });
