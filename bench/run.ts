@@ -1,0 +1,178 @@
+// `npm run bench`: hotplug-race against Coccinelle on Debian's linux-source-6.1, editor latency through the
+// language server, opening the tree as a workspace, and the simulator's speed. Prints each figure with its
+// target and PASS/FAIL, and writes them to .cache/bench-results.json.
+// Options: --runs N (alternating pairs, default 3), --skip-equivalence, --skip-lsp, --timeout-min M (per run).
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ensureKernelTree, ensureTools } from './lib/kernel-tree';
+import { generateKernelFile } from './lib/gen-kernel-file';
+import { median, run, type RunResult } from './lib/proc';
+import { measureLatency } from './lsp-latency';
+import { measureOpenTree } from './open-tree';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const BIN = path.join(ROOT, 'bin', 'hotplug-race.js');
+const COCCI = path.join(ROOT, 'bench', 'hotplug.cocci');
+
+const args = process.argv.slice(2);
+const flag = (n: string) => args.includes(n);
+const opt = (n: string, d: number) => {
+  const i = args.indexOf(n);
+  return i >= 0 ? Number(args[i + 1]) : d;
+};
+const RUNS = opt('--runs', 3);
+const TIMEOUT_MS = opt('--timeout-min', 30) * 60_000;
+
+interface Row {
+  what: string;
+  value: string;
+  target: string;
+  pass: boolean | undefined;
+}
+const rows: Row[] = [];
+const results: Record<string, unknown> = { date: new Date().toISOString(), cpus: os.availableParallelism(), node: process.version };
+
+function row(what: string, value: string, target: string, pass: boolean | undefined): void {
+  rows.push({ what, value, target, pass });
+  console.log(`${pass === undefined ? 'INFO' : pass ? 'PASS' : 'FAIL'}  ${what}: ${value}${target ? `  (target ${target})` : ''}`);
+}
+
+const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const mib = (kib: number) => `${(kib / 1024).toFixed(0)} MiB`;
+
+function ourScan(dir: string, plain = false): Promise<RunResult> {
+  return run(process.execPath, [BIN, 'scan', dir, '--format', 'json', ...(plain ? ['--plain'] : [])], { timeoutMs: TIMEOUT_MS });
+}
+
+function spatch(dir: string): Promise<RunResult> {
+  return run('spatch', ['--sp-file', COCCI, '--dir', dir, '--jobs', String(os.availableParallelism()), '--very-quiet'], { timeoutMs: TIMEOUT_MS });
+}
+
+function findingsOf(r: RunResult): { code: string; file: string }[] | undefined {
+  try {
+    const j = JSON.parse(r.stdout);
+    return Array.isArray(j) ? j : j.findings;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A B A B ... over one directory: medians of wall time and peak RSS, and the ratio. */
+async function versus(label: string, dir: string, ratioTarget: number | undefined): Promise<void> {
+  const a: RunResult[] = [];
+  const b: RunResult[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const ra = await ourScan(dir);
+    a.push(ra);
+    console.log(`  hotplug-race scan #${i + 1}: ${sec(ra.wallMs)}, ${mib(ra.peakRssKiB)}, exit ${ra.code}`);
+    const rb = await spatch(dir);
+    b.push(rb);
+    console.log(`  spatch #${i + 1}: ${sec(rb.wallMs)}, ${mib(rb.peakRssKiB)}, exit ${rb.code}, ${rb.stdout.split('\n').filter(Boolean).length} reports`);
+  }
+  const ok = a.every((r) => r.code === 0 || r.code === 1);
+  const ta = median(a.map((r) => r.wallMs));
+  const tb = median(b.map((r) => r.wallMs));
+  const ma = median(a.map((r) => r.peakRssKiB));
+  const mb = median(b.map((r) => r.peakRssKiB));
+  const f = findingsOf(a[a.length - 1]);
+  const byCode: Record<string, number> = {};
+  for (const x of f ?? []) byCode[x.code] = (byCode[x.code] ?? 0) + 1;
+  results[label] = { runs: RUNS, hotplugRace: { medianMs: ta, peakRssKiB: ma, runsMs: a.map((r) => r.wallMs), exit: a.map((r) => r.code), findings: byCode }, spatch: { medianMs: tb, peakRssKiB: mb, runsMs: b.map((r) => r.wallMs), reports: b[b.length - 1].stdout.split('\n').filter(Boolean) } };
+  row(`${label}: hotplug-race scan exits 0 or 1`, a.map((r) => String(r.code)).join(' '), '0 or 1', ok);
+  row(`${label}: hotplug-race findings`, JSON.stringify(byCode), '', undefined);
+  row(`${label}: hotplug-race median wall time`, sec(ta), '', undefined);
+  row(`${label}: spatch --jobs ${os.availableParallelism()} median wall time`, sec(tb), '', undefined);
+  row(`${label}: ratio hotplug-race / spatch`, `${(ta / tb).toFixed(2)}x`, ratioTarget ? `<= ${ratioTarget}x` : '', ratioTarget ? ok && ta / tb <= ratioTarget : undefined);
+  row(`${label}: hotplug-race peak RSS`, mib(ma), label === 'whole tree' ? '< 1024 MiB' : '', label === 'whole tree' ? ma < 1024 * 1024 : undefined);
+  row(`${label}: spatch peak RSS (all processes)`, mib(mb), '', undefined);
+}
+
+async function equivalence(dir: string): Promise<void> {
+  const fast = await ourScan(dir);
+  const plain = await ourScan(dir, true);
+  const same = fast.stdout === plain.stdout && (fast.code === 0 || fast.code === 1) && fast.code === plain.code;
+  results.equivalenceArch = { fastMs: fast.wallMs, plainMs: plain.wallMs, plainPeakRssKiB: plain.peakRssKiB, same, findings: findingsOf(fast)?.length };
+  row('arch/: optimised and plain (--plain) scans report the same findings', same ? `identical (${findingsOf(fast)?.length ?? '?'} findings)` : 'DIFFERENT', 'identical', same);
+  row('arch/: plain scan wall time / optimised', `${sec(plain.wallMs)} / ${sec(fast.wallMs)}`, '', undefined);
+}
+
+async function latency(tree: string): Promise<void> {
+  const smpboot = path.join(tree, 'arch', 'x86', 'kernel', 'smpboot.c');
+  const a = await measureLatency(smpboot, { root: path.dirname(smpboot), edits: 200 });
+  results.latencySmpboot = { ...a, samples: undefined };
+  row(`smpboot.c (${a.lines} lines): didChange -> publishDiagnostics median`, `${a.median.toFixed(1)} ms`, '< 10 ms', a.median < 10);
+  row(`smpboot.c: p95`, `${a.p95.toFixed(1)} ms`, '< 30 ms', a.p95 < 30);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hp-bench-20k-'));
+  try {
+    const file = path.join(dir, 'generated_smp.c');
+    fs.writeFileSync(file, generateKernelFile(20_000));
+    const b = await measureLatency(file, { root: dir, edits: 200 });
+    results.latency20k = { ...b, samples: undefined };
+    row(`generated ${b.lines}-line file: median`, `${b.median.toFixed(1)} ms`, '', undefined);
+    row(`generated ${b.lines}-line file: p95`, `${b.p95.toFixed(1)} ms`, '< 50 ms', b.p95 < 50);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function openTree(tree: string): Promise<void> {
+  const smpboot = path.join(tree, 'arch', 'x86', 'kernel', 'smpboot.c');
+  for (const [label, root] of [['arch/x86', path.join(tree, 'arch', 'x86')], ['whole tree', tree]] as const) {
+    try {
+      const r = await measureOpenTree(root, smpboot, TIMEOUT_MS);
+      results[`open ${label}`] = r;
+      row(`open ${label} as workspace: first diagnostics for smpboot.c after didOpen`, `${r.firstDiagnosticsFromOpenMs.toFixed(0)} ms (${r.firstDiagnosticsFromSpawnMs.toFixed(0)} ms from spawn)`, '< 1000 ms', r.firstDiagnosticsFromOpenMs < 1000);
+      row(`open ${label}: background index complete (progress end)`, `${sec(r.indexDoneMs)}, ${r.progressReports} progress messages`, '', undefined);
+    } catch (e) {
+      row(`open ${label} as workspace`, String(e), '', false);
+    }
+  }
+}
+
+async function simulator(): Promise<void> {
+  const simBench = path.join(ROOT, 'out', 'bench', 'sim-bench.js');
+  if (!fs.existsSync(simBench)) {
+    row('simulator states/s', 'bench/sim-bench not present', '', undefined);
+    return;
+  }
+  const r = await run(process.execPath, [simBench], { timeoutMs: TIMEOUT_MS });
+  results.simulator = { exit: r.code, output: r.stdout.slice(-4000) };
+  console.log(r.stdout.trimEnd());
+  if (r.code !== 0) console.log(r.stderr.slice(-2000));
+  row('simulator bench (bench/sim-bench)', `exit ${r.code}`, 'exit 0', r.code === 0);
+}
+
+async function main(): Promise<void> {
+  if (!fs.existsSync(path.join(ROOT, 'out', 'server', 'src', 'cli', 'main.js'))) throw new Error('not built: run `npx tsc -p .` first (npm run bench does)');
+  ensureTools();
+  const tree = ensureKernelTree(ROOT);
+  console.log(`# hotplug-race bench: ${tree}, ${os.availableParallelism()} CPUs, ${RUNS} alternating runs each`);
+  console.log('# whole tree');
+  await versus('whole tree', tree, 0.5);
+  console.log('# arch/');
+  await versus('arch', path.join(tree, 'arch'), undefined);
+  if (!flag('--skip-equivalence')) {
+    console.log('# arch/: optimised vs plain');
+    await equivalence(path.join(tree, 'arch'));
+  }
+  if (!flag('--skip-lsp')) {
+    console.log('# editor latency (debounce 0: the time measured is the analysis, not the typing pause)');
+    await latency(tree);
+    console.log('# opening the tree as a workspace');
+    await openTree(tree);
+  }
+  console.log('# simulator');
+  await simulator();
+  results.rows = rows;
+  fs.writeFileSync(path.join(ROOT, '.cache', 'bench-results.json'), JSON.stringify(results, null, 2));
+  const failed = rows.filter((r) => r.pass === false);
+  console.log(`\n# summary: ${rows.filter((r) => r.pass).length} PASS, ${failed.length} FAIL, ${rows.filter((r) => r.pass === undefined).length} INFO`);
+  for (const r of rows) console.log(`${r.pass === undefined ? 'INFO' : r.pass ? 'PASS' : 'FAIL'}  ${r.what}: ${r.value}${r.target ? ` (target ${r.target})` : ''}`);
+  process.exitCode = failed.length ? 1 : 0;
+}
+
+main().catch((e) => {
+  console.error(`bench: ${e instanceof Error ? e.stack : String(e)}`);
+  process.exitCode = 2;
+});
