@@ -1,6 +1,7 @@
 // Extension entry: starts the language client and wires the status bar, restarts and commands.
 import * as vscode from 'vscode';
 import { ExecuteCommandRequest, LanguageClient, LanguageClientOptions, State } from 'vscode-languageclient/node';
+import { trackIndexing } from './indexing-status';
 import { RestartBudget } from './restart-budget';
 import { crashErrorHandler, registerRestarts } from './restart';
 import { findServer, serverOptions } from './server-options';
@@ -51,18 +52,19 @@ export function activate(context: vscode.ExtensionContext): HotplugRaceApi {
   client.onDidChangeState((e) => {
     if (e.newState === State.Running) status.set('ready');
     else if (e.newState === State.Starting && status.state !== 'crashed-restarting') status.set('starting');
-    else if (e.newState === State.Stopped && status.state !== 'crashed-restarting') status.set('stopped', status.state === 'stopped' ? undefined : 'The server was stopped.');
+    else if ((e.newState === State.Stopped || e.newState === State.StartFailed) && status.state !== 'crashed-restarting') {
+      // Keep the reason the error handler gave, if it gave one.
+      if (status.state !== 'stopped') status.set('stopped', e.newState === State.StartFailed ? 'The server failed to start.' : 'The server was stopped.');
+    }
   });
 
+  // Registered before start so that its state listener runs after the one above (indexing wins over ready).
+  context.subscriptions.push(trackIndexing(client, status));
   registerRestarts(context, client, budget, log);
   context.subscriptions.push(vscode.commands.registerCommand('hotplugRace.fixAll', () => fixAll(client, log)));
   registerSimulate(context, client);
 
   const ready = client.start().then(() => {
-    // Optional progress from the server: { state: 'indexing' | 'ready', message? }.
-    client.onNotification('hotplugRace/status', (p: { state?: string; message?: string }) => {
-      if (p?.state === 'indexing' || p?.state === 'ready') status.set(p.state, p.message);
-    });
     log.info(`Server started (${server.module}).`);
   });
   ready.catch((err: unknown) => {

@@ -33,8 +33,9 @@ export function crashErrorHandler(budget: RestartBudget, status: ServerStatus, l
 export async function restartClient(client: LanguageClient, budget: RestartBudget, log: vscode.LogOutputChannel): Promise<void> {
   budget.reset();
   log.info('Restarting the language server.');
-  if (client.state === State.Stopped) await client.start();
-  else await client.restart();
+  // restart() = stop() + start(), and stop() throws unless the client runs (e.g. after a failed start).
+  if (client.state === State.Running) await client.restart();
+  else await client.start();
 }
 
 export function registerRestarts(

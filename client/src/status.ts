@@ -14,6 +14,7 @@ const LOOK: Record<ServerState, { icon: string; text: string; tip: string }> = {
 export class ServerStatus implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
   private current: ServerState = 'stopped';
+  private currentDetail: string | undefined;
   private readonly changed = new vscode.EventEmitter<ServerState>();
   readonly onDidChange = this.changed.event;
 
@@ -28,10 +29,16 @@ export class ServerStatus implements vscode.Disposable {
     return this.current;
   }
 
+  /** Why the server is in this state, when known (shown in the tooltip). */
+  get detail(): string | undefined {
+    return this.currentDetail;
+  }
+
   /** `detail` is appended to the tooltip (e.g. why the server stopped, how many files are indexed). */
   set(state: ServerState, detail?: string): void {
     const look = LOOK[state];
     this.current = state;
+    this.currentDetail = detail;
     this.item.text = `${look.icon} Hotplug: ${look.text}`;
     this.item.tooltip = detail ? `${look.tip}\n${detail}` : look.tip;
     this.item.command = state === 'stopped' ? 'hotplugRace.restartServer' : 'hotplugRace.showOutput';
