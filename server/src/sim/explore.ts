@@ -395,8 +395,16 @@ export function explore(sc: Scenario, cfg: SimConfig): SimResult {
     s.failed = q[o + 4];
     s.rcu = q[o + 5];
     s.wd = q[o + 6];
+    const apOn = (s.flags & ONLINE) !== 0;
     for (let i = 0; i < moves.length; i++) {
-      const r = model.step(s, moves[i], n, false);
+      // Cheap pre-filter of moves that are certainly disabled (the watchdog runs only on its holder; the
+      // call-function senders only matter once the AP is online); step() decides the rest.
+      const m = moves[i];
+      if (m >= 16) {
+        const kind = (m - 16) >> 4;
+        if (kind === A_WATCHDOG ? ((m - 16) & 15) !== s.wd : kind >= A_CALLFN && !apOn) continue;
+      }
+      const r = model.step(s, m, n, false);
       if (r === NONE) continue;
       transitions++;
       if (r === BUG) {
