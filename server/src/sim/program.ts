@@ -64,11 +64,9 @@ export function buildScenario(input: ProgramInput): Scenario {
   };
   for (const w of steps) if (w.event.role === 'ipi-setup' || w.event.role === 'ipi-teardown') for (const v of vecOf(w.event)) managed |= 1 << v;
 
-  const b = new Builder(input.file);
   const bp: SimOp[] = [];
   const ap: SimOp[] = [];
   const code = input.side === 'bp' ? bp : ap;
-  const runner = input.side === 'bp' ? 'BP' : 'AP';
   let apModel: 'none' | 'up' | 'down' = 'none';
   let setups = 0;
   const checks: SimOp[] = [];
@@ -76,7 +74,7 @@ export function buildScenario(input: ProgramInput): Scenario {
 
   for (const w of steps) {
     const e = w.event;
-    const where = b.src(e);
+    const where: SimSource = { file: input.file, span: e.span };
     const name = chain(e);
     const actor = input.function;
     switch (e.role) {
@@ -171,7 +169,6 @@ export function buildScenario(input: ProgramInput): Scenario {
   end(ap);
   if (bp.length > MAX_OPS || ap.length > MAX_OPS) throw new ModelError(`the path has more than ${MAX_OPS} steps`);
   if (setups === 0 && kind === 'bringup') notes.push(`${input.function}() never sets up CPU 1's IPI vectors on this path`);
-  void runner;
   return {
     kind,
     function: input.function,
@@ -191,11 +188,4 @@ export function buildScenario(input: ProgramInput): Scenario {
 function chain(e: Event): string {
   const parts = e.via.length ? e.via : [e.callee];
   return parts.map((p, i) => (i === parts.length - 1 ? `${p}(${e.cpuText})` : `${p}()`)).join(' → ');
-}
-
-class Builder {
-  constructor(private readonly file: string) {}
-  src(e: Event): SimSource {
-    return { file: this.file, span: e.span };
-  }
 }
