@@ -97,15 +97,17 @@ function moveProblem(ctx: Ctx, moved: SyntaxNode, movedCall: SyntaxNode, jumped:
 interface Status {
   name: string;
   declare?: TextEdit;
+  /** Why the guard shape does not fit (the bail-out still may). */
+  noGuard?: string;
 }
 
 function chooseStatus(ctx: Ctx, setup: Site, publish: Site, region: SyntaxNode[], publishFirst: boolean): Status | string {
-  if (setup.shape.kind === 'assign') {
+  if (setup.shape.kind === 'assign' || setup.shape.kind === 'declare') {
     const v = setup.shape.variable;
-    if (publish.shape.kind === 'assign' && publish.shape.variable !== v) {
-      return `the set-up's result goes to \`${v}\` but the publish's to \`${publish.shape.variable}\`; guarding would leave \`${publish.shape.variable}\` unset`;
-    }
     if (conflicts(new Set([v]), region).length) return `\`${v}\` is changed between the two calls`;
+    if (publish.shape.kind === 'assign' && publish.shape.variable !== v) {
+      return { name: v, noGuard: `the set-up's result goes to \`${v}\` but the publish's to \`${publish.shape.variable}\`; guarding would leave \`${publish.shape.variable}\` unset` };
+    }
     return { name: v };
   }
   const used = mentionedIn(region);
@@ -200,7 +202,7 @@ function hp001(ctx: Ctx): Built {
       const lines = setupLines(ctx, setup, status.name);
       const decl = status.declare ? [status.declare] : [];
       const replace = (newLines: string[]): TextEdit => ({ start: publish.stmt.startIndex, end: publish.stmt.endIndex, newText: newLines.join(nl) });
-      const cannot = unguardable(publish);
+      const cannot = status.noGuard ?? unguardable(publish);
       if (stopsOnFailure(ctx, setup)) {
         candidates.push({ variant: 'guard', title: `Set up first: move ${names}, keep its result in \`${status.name}\``, edits: [...decl, replace([...lines, src(ctx, publish.stmt)]), del] });
       } else if (cannot) {
@@ -286,8 +288,8 @@ function hp002(ctx: Ctx): Built {
   const publish = s.b;
   if (setup.stmt.endIndex > publish.stmt.startIndex) return { candidates: [], reasons: [`${fnName(publish)} does not follow ${fnName(setup)}`] };
   if (setup.shape.kind === 'other') return { candidates: [], reasons: [setup.shape.reason] };
-  if (setup.shape.kind === 'declare' || setup.shape.kind === 'condition') {
-    return { candidates: [], reasons: [`the result of ${fnName(setup)} is already kept; check it before ${fnName(publish)} by hand`] };
+  if (setup.shape.kind === 'condition') {
+    return { candidates: [], reasons: [`the result of ${fnName(setup)} is already tested; make that test skip ${fnName(publish)} by hand`] };
   }
   if (!isStatementList(setup.stmt.parent)) return { candidates: [], reasons: [`${fnName(setup)} is the body of another statement`] };
   const fn = functionOf(setup.stmt);
@@ -306,18 +308,26 @@ function hp002(ctx: Ctx): Built {
   const sInd = blockIndent(text, setup.stmt);
   const lines = setupLines(ctx, setup, status.name);
   const setupEdit: TextEdit = { start: setup.stmt.startIndex, end: setup.stmt.endIndex, newText: lines.join(eol + sInd.ind) };
-  const cannot = !isStatementList(publish.stmt.parent) ? `${fnName(publish)} is the body of another statement` : unguardable(publish);
+  const cannot = status.noGuard ?? (!isStatementList(publish.stmt.parent) ? `${fnName(publish)} is the body of another statement` : unguardable(publish));
   if (cannot) {
     reasons.push(cannot);
   } else {
     const p = blockIndent(text, publish.stmt);
     const guard = { start: publish.stmt.startIndex, end: publish.stmt.endIndex, newText: `if (${tests(setup, status.name).ok})${eol}${p.ind}${underGuard(src(ctx, publish.stmt), p.unit)}` };
-    const edits = setup.shape.kind === 'assign' ? [...decl, guard] : [...decl, setupEdit, guard];
+    const edits = setup.shape.kind === 'assign' || setup.shape.kind === 'declare' ? [...decl, guard] : [...decl, setupEdit, guard];
     candidates.push({ variant: 'guard', title: `Publish only if ${fnName(setup)} succeeds (keep its result in \`${status.name}\`)`, edits });
   }
   const bail = bailLine(ctx, setup, status.name);
   if (typeof bail === 'string') reasons.push(bail);
-  else {
+  else if (setup.shape.kind === 'declare') {
+    // Not right after the declaration (more may follow): just before the publish.
+    if (!isStatementList(publish.stmt.parent) || publish.stmt.type === 'declaration') reasons.push(`${fnName(publish)} cannot be preceded by a check where it is`);
+    else {
+      const p = blockIndent(text, publish.stmt);
+      const check = `if (${tests(setup, status.name).failed})${eol}${p.ind}${p.unit}${bail.line}${eol}${p.ind}`;
+      candidates.push({ variant: 'bail-out', title: `${bail.how === 'return' ? 'Return' : `Jump to ${bail.line.slice(5, -1)}`} before ${fnName(publish)} if ${fnName(setup)} failed`, edits: [{ start: publish.stmt.startIndex, end: publish.stmt.startIndex, newText: check }] });
+    }
+  } else {
     const check = `if (${tests(setup, status.name).failed})${eol}${sInd.ind}${sInd.unit}${bail.line}`;
     candidates.push({ variant: 'bail-out', title: `${bail.how === 'return' ? 'Return' : `Jump to ${bail.line.slice(5, -1)}`} if ${fnName(setup)} fails`, edits: [...decl, { ...setupEdit, newText: [...lines, check].join(eol + sInd.ind) }] });
   }

@@ -59,3 +59,10 @@ test('HP002 where the publish is the return value: no guard (it would fall throu
     '{\n\tint rc;\n\n\trc = xen_smp_intr_init(cpu);\n\tWARN_ON(rc);\n\tif (rc)\n\t\treturn rc;\n',
   ));
 });
+
+test('HP002 with the result in its own declared variable: no guard (it would leave rc unset), check before the publish', () => {
+  const { p, file, text, findings } = load('hp002-declare.c');
+  const out = fixesFor(p, file, text, one(findings, 'HP002'));
+  assert.deepEqual(out.fixes.map((x) => x.variant), ['bail-out'], out.refusal);
+  assert.equal(out.fixes[0].newText, text.replace('\tWARN_ON(err);\n', '\tWARN_ON(err);\n\tif (err)\n\t\treturn err;\n'));
+});
