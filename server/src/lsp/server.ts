@@ -58,6 +58,7 @@ export function startServer(connection: Connection): void {
   let trusted = true;
   let debounceMs = 75;
   let initOptions: Record<string, unknown> = {};
+  let folderEvents = false;
   let markReady: () => void = () => undefined;
   const ready = new Promise<void>((resolve) => (markReady = resolve));
   const client = { configuration: false, watchedFilesDynamic: false, workDoneProgress: false };
@@ -162,6 +163,7 @@ export function startServer(connection: Connection): void {
     client.configuration = !!caps.workspace?.configuration;
     client.watchedFilesDynamic = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
     client.workDoneProgress = !!caps.window?.workDoneProgress;
+    folderEvents = !!caps.workspace?.workspaceFolders;
     folders = (params.workspaceFolders ?? []).map((f) => uriToFile(f.uri));
     if (!folders.length && params.rootUri) folders = [uriToFile(params.rootUri)];
     return {
@@ -193,11 +195,14 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialized(guard('initialized', async () => {
     if (client.configuration) connection.client.register(DidChangeConfigurationNotification.type, { section: 'hotplugRace' });
-    connection.workspace.onDidChangeWorkspaceFolders(guard('workspace folders', (e) => {
-      const removed = new Set(e.removed.map((f) => uriToFile(f.uri)));
-      folders = [...folders.filter((f) => !removed.has(f)), ...e.added.map((f) => uriToFile(f.uri))];
-      for (const l of settingsListeners) guard('settings listener', l)(settings);
-    }));
+    // vscode-languageserver throws here for a client without workspace folders; that must not stop the settings below.
+    if (folderEvents) {
+      connection.workspace.onDidChangeWorkspaceFolders(guard('workspace folders', (e) => {
+        const removed = new Set(e.removed.map((f) => uriToFile(f.uri)));
+        folders = [...folders.filter((f) => !removed.has(f)), ...e.added.map((f) => uriToFile(f.uri))];
+        for (const l of settingsListeners) guard('settings listener', l)(settings);
+      }));
+    }
     try {
       // A client that never answers must not keep the first diagnostics back for long.
       if (client.configuration) await Promise.race([pullSettings(), new Promise((r) => setTimeout(r, 3000))]);
