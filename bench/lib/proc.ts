@@ -8,6 +8,8 @@ export interface RunResult {
   /** Peak of the summed RSS of the process and its descendants, in KiB (sampled every 5 ms). */
   peakRssKiB: number;
   code: number | null;
+  /** Why it was killed, when it was. */
+  killed?: 'timeout' | 'memory';
   stdout: string;
   stderr: string;
 }
@@ -53,7 +55,7 @@ export function treeRssKiB(root: number): number {
   return sum;
 }
 
-export function run(cmd: string, args: string[], opts: { cwd?: string; maxOutput?: number; timeoutMs?: number } = {}): Promise<RunResult> {
+export function run(cmd: string, args: string[], opts: { cwd?: string; maxOutput?: number; timeoutMs?: number; maxRssKiB?: number } = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const child = spawn(cmd, args, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -63,10 +65,22 @@ export function run(cmd: string, args: string[], opts: { cwd?: string; maxOutput
     child.stdout.setEncoding('utf8').on('data', (d: string) => { if (stdout.length < max) stdout += d; });
     child.stderr.setEncoding('utf8').on('data', (d: string) => { if (stderr.length < max) stderr += d; });
     let peak = 0;
+    let killed: RunResult['killed'];
     const poll = setInterval(() => {
-      if (child.pid) peak = Math.max(peak, treeRssKiB(child.pid));
+      if (!child.pid) return;
+      peak = Math.max(peak, treeRssKiB(child.pid));
+      // protect a shared machine from a run that would exhaust its memory
+      if (opts.maxRssKiB && peak > opts.maxRssKiB && !killed) {
+        killed = 'memory';
+        child.kill('SIGKILL');
+      }
     }, 5);
-    const timer = opts.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs) : undefined;
+    const timer = opts.timeoutMs
+      ? setTimeout(() => {
+          killed ??= 'timeout';
+          child.kill('SIGKILL');
+        }, opts.timeoutMs)
+      : undefined;
     child.on('error', (e) => {
       clearInterval(poll);
       clearTimeout(timer);
@@ -75,7 +89,7 @@ export function run(cmd: string, args: string[], opts: { cwd?: string; maxOutput
     child.on('close', (code) => {
       clearInterval(poll);
       clearTimeout(timer);
-      resolve({ wallMs: performance.now() - t0, peakRssKiB: peak, code, stdout, stderr });
+      resolve({ wallMs: performance.now() - t0, peakRssKiB: peak, code, killed, stdout, stderr });
     });
   });
 }
