@@ -1,4 +1,4 @@
-// Promela export of the same model (explore.ts), so Spin can cross-check the verdict: a BUG is an assertion
+// Promela export of the same model (transitions.ts), so Spin can cross-check the verdict: a BUG is an assertion
 // failure. Every model step is one atomic Promela step; actors are one process per CPU looping over their moves.
 import { AP, BP, type Scenario, type SimConfig, type SimOp } from './model';
 import { VEC_CALL_FUNCTION, VEC_CALL_FUNCTION_SINGLE, VEC_RESCHEDULE } from './program';
