@@ -5,6 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { LspClient, type Message } from './lib/lsp-client';
 import { isProgressEnd } from './lsp-latency';
+import { treeRssKiB } from './lib/proc';
 
 export interface OpenTreeResult {
   root: string;
@@ -15,17 +16,27 @@ export interface OpenTreeResult {
   diagnostics: number;
   /** From spawning the server to the end of the index's progress. */
   indexDoneMs: number;
+  /** Peak RSS of the server while indexing. */
+  peakRssKiB: number;
   progressReports: number;
 }
 
 const BIN = path.resolve(__dirname, '..', '..', 'bin', 'hotplug-race.js');
 
-export async function measureOpenTree(root: string, file: string, timeoutMs = 900_000): Promise<OpenTreeResult> {
+export async function measureOpenTree(root: string, file: string, timeoutMs = 900_000, maxRssKiB = 6 << 20): Promise<OpenTreeResult> {
   const text = fs.readFileSync(file, 'utf8');
   const uri = `file://${path.resolve(file)}`;
   const client = new LspClient(process.execPath, [BIN, 'lsp', '--stdio']);
+  let peak = 0;
+  let overMemory: (e: Error) => void = () => undefined;
+  const memory = new Promise<never>((_, reject) => (overMemory = reject));
+  memory.catch(() => undefined);
+  const poll = setInterval(() => {
+    peak = Math.max(peak, client.proc.pid ? treeRssKiB(client.proc.pid) : 0);
+    if (peak > maxRssKiB) overMemory(new Error(`server killed: RSS over ${(maxRssKiB / 1048576).toFixed(0)} GiB while indexing`));
+  }, 20);
   try {
-    const indexEnd = client.waitFor(isProgressEnd, timeoutMs, 'the index to complete');
+    const indexEnd = Promise.race([client.waitFor(isProgressEnd, timeoutMs, 'the index to complete'), memory]);
     await client.initialize(path.resolve(root));
     const first = client.waitFor((m: Message) => m.msg.method === 'textDocument/publishDiagnostics' && m.msg.params.uri === uri, 60_000, 'first diagnostics');
     const opened = performance.now();
@@ -39,9 +50,12 @@ export async function measureOpenTree(root: string, file: string, timeoutMs = 90
       firstDiagnosticsFromOpenMs: d.at - opened,
       diagnostics: d.msg.params.diagnostics.length,
       indexDoneMs: end.at - client.spawnedAt,
+      peakRssKiB: peak,
       progressReports: client.notifications.filter((m) => m.msg.method === '$/progress').length,
     };
   } finally {
+    clearInterval(poll);
+    if (peak > maxRssKiB) client.proc.kill('SIGKILL');
     await client.shutdown();
   }
 }

@@ -126,10 +126,10 @@ async function openTree(tree: string): Promise<void> {
   const smpboot = path.join(tree, 'arch', 'x86', 'kernel', 'smpboot.c');
   for (const [label, root] of [['arch/x86', path.join(tree, 'arch', 'x86')], ['whole tree', tree]] as const) {
     try {
-      const r = await measureOpenTree(root, smpboot, TIMEOUT_MS);
+      const r = await measureOpenTree(root, smpboot, TIMEOUT_MS, MAX_RSS_GIB * 1024 * 1024);
       results[`open ${label}`] = r;
       row(`open ${label} as workspace: first diagnostics for smpboot.c after didOpen`, `${r.firstDiagnosticsFromOpenMs.toFixed(0)} ms (${r.firstDiagnosticsFromSpawnMs.toFixed(0)} ms from spawn)`, '< 1000 ms', r.firstDiagnosticsFromOpenMs < 1000);
-      row(`open ${label}: background index complete (progress end)`, `${sec(r.indexDoneMs)}, ${r.progressReports} progress messages`, '', undefined);
+      row(`open ${label}: background index complete (progress end)`, `${sec(r.indexDoneMs)}, ${r.progressReports} progress messages, peak RSS ${mib(r.peakRssKiB)}`, '', undefined);
     } catch (e) {
       row(`open ${label} as workspace`, String(e), '', false);
     }
