@@ -115,7 +115,11 @@ export function loadRulesText(path: string, text: string): RulesResult {
   } catch (e) {
     return fail(path, `cannot read rules file: ${tooDeep(e)}`);
   }
-  return check(value, path, path, locator, []);
+  try {
+    return check(value, path, path, locator, []);
+  } catch (e) {
+    return fail(path, `cannot read rules file: ${tooDeep(e)}`);
+  }
 }
 
 /** Loads the hotplugRace.rules setting (an array of rules, in the file format). Problems name the setting path. */
@@ -178,7 +182,10 @@ function nodeValue(n: Node): unknown {
   }
 }
 
-/** Validates `doc` ({ rules: [...] }) and turns its valid rules into entries. `prefix` is how the root is shown. */
+/**
+ * Validates `doc` ({ rules: [...] }) and turns its valid rules into entries. `file` names the problems' origin;
+ * paths under `rootPath` are shown after it (hotplugRace.rules[2].cpu), others as they are (rules[2].cpu).
+ */
 function check(doc: unknown, source: string, file: string, loc: Locator, rootPath: Path): RulesResult {
   const problems: InputProblem[] = [];
   const at = (p: Path, message: string, severity: InputProblem['severity'] = 'error', key?: string, head?: boolean) => {
