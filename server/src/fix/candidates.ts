@@ -76,21 +76,30 @@ function tests(s: Site, v: string): { failed: string; ok: string } {
   return returnsIrq(s) ? { failed: `${v} < 0`, ok: `${v} >= 0` } : { failed: v, ok: `!${v}` };
 }
 
-/** Reasons why moving `moved` across `jumped` (statements of the same block) would change meaning. */
-function moveProblem(ctx: Ctx, moved: SyntaxNode, movedCall: SyntaxNode, jumped: SyntaxNode[], what: string, anchor: SyntaxNode): string | undefined {
+/** What a moved statement reads: for `v = call` / `int v = call`, only the call. */
+function readsOf(site: Site): Set<string> {
+  return site.shape.kind === 'assign' || site.shape.kind === 'declare' ? mentions(site.call) : mentions(site.stmt);
+}
+
+/**
+ * Why moving `moved` across `jumped` (statements of the same block) would change meaning, or undefined.
+ * The moved statement's own result variable being used in between is reported separately (`resultUse`),
+ * since the guard and bail-out shapes handle a shared status variable.
+ */
+function moveProblem(ctx: Ctx, site: Site, jumped: SyntaxNode[], what: string, anchor: SyntaxNode): { hard?: string; resultUse?: string } {
   const hidden = hiddenControlFlow(jumped, ctx.lex);
-  if (hidden) return hidden;
-  const args = movedCall.childForFieldName('arguments');
+  if (hidden) return { hard: hidden };
+  const args = site.call.childForFieldName('arguments');
   const argUse = conflicts(args ? mentions(args) : new Set(), jumped);
-  if (argUse.length) return `the ${what}'s arguments use \`${argUse[0]}\`, which is computed between the two calls`;
-  const seen = mentionedIn(jumped);
-  const changed = [...writes(moved)].filter((x) => seen.has(x));
-  if (changed.length) return `moving the ${what} would change \`${changed[0]}\`, which the statements in between also use`;
-  const otherUse = conflicts(mentions(moved), jumped);
-  if (otherUse.length) return `the ${what} statement uses \`${otherUse[0]}\`, which is computed between the two calls`;
+  if (argUse.length) return { hard: `the ${what}'s arguments use \`${argUse[0]}\`, which is computed between the two calls` };
+  const otherUse = conflicts(readsOf(site), jumped);
+  if (otherUse.length) return { hard: `the ${what} statement uses \`${otherUse[0]}\`, which is computed between the two calls` };
   const other = orderedCall(jumped, ctx.lex, anchor);
-  if (other) return `moving the ${what} would also reorder it with \`${other}()\`, whose order may matter`;
-  return undefined;
+  if (other) return { hard: `moving the ${what} would also reorder it with \`${other}()\`, whose order may matter` };
+  const seen = mentionedIn(jumped);
+  const changed = [...writes(site.stmt)].filter((x) => seen.has(x));
+  if (changed.length) return { resultUse: `moving the ${what} would change \`${changed[0]}\`, which the statements in between also use` };
+  return {};
 }
 
 /** The status variable for guard and bail-out shapes, with any declaration it needs. */
@@ -179,12 +188,16 @@ function hp001(ctx: Ctx): Built {
   }
   if (setup.shape.kind === 'other') return { candidates: [], reasons: [setup.shape.reason] };
   const jumped = [publish.stmt, ...between(publish.stmt, setup.stmt)];
-  const problem = moveProblem(ctx, setup.stmt, setup.call, jumped, 'set-up', publish.call);
-  if (problem) {
-    // The set-up's own result variable may be what blocks the move: then move it with the statements using it.
+  const problem = moveProblem(ctx, setup, jumped, 'set-up', publish.call);
+  if (problem.hard) return { candidates: [], reasons: [problem.hard] };
+  // A status shared with the publish (`rc = publish; ...; rc = setup;`) may be reordered by the guard and
+  // bail-out shapes under the 0/-errno convention; not an irq number that later code stores.
+  const sharedStatus = setup.shape.kind === 'assign' && publish.shape.kind === 'assign' && setup.shape.variable === publish.shape.variable && !returnsIrq(setup);
+  if (problem.resultUse && !sharedStatus) {
+    // Then move it with the statements that check and store its result, if that is safe.
     const group = groupMove(ctx, setup, publish, jumped);
-    if (typeof group === 'string') return { candidates: [], reasons: [problem, group] };
-    return { candidates: [group], reasons: [problem] };
+    if (typeof group === 'string') return { candidates: [], reasons: [problem.resultUse, group] };
+    return { candidates: [group], reasons: [problem.resultUse] };
   }
 
   const { text, eol } = ctx;
@@ -221,7 +234,13 @@ function hp001(ctx: Ctx): Built {
       }
     }
   }
-  candidates.push({ variant: 'move', title: `Move ${names}`, edits: [{ start: publish.stmt.startIndex, end: publish.stmt.startIndex, newText: src(ctx, setup.stmt) + nl }, del] });
+  if (problem.resultUse) {
+    reasons.push(problem.resultUse);
+    const group = groupMove(ctx, setup, publish, jumped);
+    if (typeof group !== 'string') candidates.push(group);
+  } else {
+    candidates.push({ variant: 'move', title: `Move ${names}`, edits: [{ start: publish.stmt.startIndex, end: publish.stmt.startIndex, newText: src(ctx, setup.stmt) + nl }, del] });
+  }
   return { candidates, reasons };
 }
 
@@ -244,7 +263,8 @@ function groupMove(ctx: Ctx, setup: Site, publish: Site, jumped: SyntaxNode[]): 
   const args = setup.call.childForFieldName('arguments');
   if (args && mentions(args).has(v)) return `the set-up's arguments use \`${v}\``;
   const group = [setup.stmt];
-  for (let n = setup.stmt.nextNamedSibling; n && n.type !== 'comment' && mentions(n).has(v) && !writes(n).has(v) && n.type !== 'labeled_statement'; n = n.nextNamedSibling) group.push(n);
+  // Only checks (if statements) and stores (expression statements): never an unconditional return or jump.
+  for (let n = setup.stmt.nextNamedSibling; n && (n.type === 'if_statement' || n.type === 'expression_statement') && mentions(n).has(v) && !writes(n).has(v); n = n.nextNamedSibling) group.push(n);
   const hidden = hiddenControlFlow([...jumped, ...group.slice(1)], ctx.lex);
   if (hidden) return hidden;
   const other = orderedCall(jumped, ctx.lex, publish.call) ?? orderedCall(group.slice(1), ctx.lex);
@@ -345,8 +365,9 @@ function hp003(ctx: Ctx): Built {
   if (offline.stmt.startIndex < teardown.stmt.endIndex) return { candidates: [], reasons: [`${fnName(offline)} does not follow ${fnName(teardown)} in the same block`] };
   if (teardown.shape.kind === 'other') return { candidates: [], reasons: [teardown.shape.reason] };
   const jumped = [...between(teardown.stmt, offline.stmt), offline.stmt];
-  const problem = moveProblem(ctx, teardown.stmt, teardown.call, jumped, 'teardown', offline.call);
-  if (problem) return { candidates: [], reasons: [problem] };
+  const problem = moveProblem(ctx, teardown, jumped, 'teardown', offline.call);
+  const why = problem.hard ?? problem.resultUse;
+  if (why) return { candidates: [], reasons: [why] };
   const at = afterStatement(ctx.text, offline.stmt);
   const ind = indentAt(ctx.text, offline.stmt.startIndex);
   return {

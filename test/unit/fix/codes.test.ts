@@ -66,3 +66,16 @@ test('HP002 with the result in its own declared variable: no guard (it would lea
   assert.deepEqual(out.fixes.map((x) => x.variant), ['bail-out'], out.refusal);
   assert.equal(out.fixes[0].newText, text.replace('\tWARN_ON(err);\n', '\tWARN_ON(err);\n\tif (err)\n\t\treturn err;\n'));
 });
+
+test('HP001 with a status shared by publish and set-up: guard keeps the check in between', () => {
+  const { p, file, text, findings } = load('shared-status.c');
+  const out = fixesFor(p, file, text, one(findings, 'HP001', 'up_shared_status'));
+  assert.equal(out.fixes[0].variant, 'guard');
+  assert.equal(out.fixes[0].newText, text.replace(
+    '\trc = native_cpu_up(cpu, tidle);\n\tif (rc)\n\t\treturn rc;\n\trc = xen_smp_intr_init(cpu);\n',
+    '\trc = xen_smp_intr_init(cpu);\n\tif (!rc)\n\t\trc = native_cpu_up(cpu, tidle);\n\tif (rc)\n\t\treturn rc;\n',
+  ));
+  const irq = fixesFor(p, file, text, one(findings, 'HP001', 'up_shared_irq'));
+  assert.deepEqual(irq.fixes, []);
+  assert.match(irq.refusal ?? '', /would change `ret`/);
+});
