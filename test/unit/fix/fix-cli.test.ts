@@ -87,3 +87,15 @@ test('fix: binary and broken files do not stop the others; a fix after a syntax 
   assert.ok(fixed.includes('\trc = xen_smp_intr_init(cpu);\n\tWARN_ON(rc);\n\tif (!rc)\n\t\trc = native_cpu_up(cpu, tidle);\n'), fixed);
   assert.ok(fixed.startsWith('static int half_written(int cpu\n{\n\tif (cpu\n}\n'));
 });
+
+test('fix --rules: calls known only through a rules file are fixed; a bad rules file exits 2 with its position', () => {
+  const cliFixtures = path.join(FIXTURES, '..', 'cli');
+  const dir = tmp();
+  fs.copyFileSync(path.join(cliFixtures, 'custom_up.c'), path.join(dir, 'custom_up.c'));
+  const r = cli(['fix', '--rules', path.join(cliFixtures, 'custom-rules.json'), 'custom_up.c'], dir);
+  assert.equal(r.code, 1, r.err);
+  assert.match(r.out, /^-\tboard_release_cpu\(cpu\);\n \tboard_ipi_enable\(cpu\);\n\+\tboard_release_cpu\(cpu\);$/m);
+  const bad = cli(['fix', '--rules', path.join(cliFixtures, 'bad-rules.json'), 'custom_up.c'], dir);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /bad-rules\.json:\d+:\d+: error: /);
+});
