@@ -19,7 +19,7 @@ import type { Finding } from '../core/types';
 import { type CommandHandler, type Logger, type ServerContext, uriToFile } from './context';
 import { Documents } from './documents';
 import { DEFAULT_SETTINGS, effectiveSeverity, parseSettings, type Settings } from './settings';
-import { registerDiagnostics } from './diagnostics';
+import { registerDiagnostics, skipReason } from './diagnostics';
 import { registerHover } from './hover';
 import { registerRules } from './rules';
 import { FILE_CHANGE, isExcludedBy, registerWorkspaceIndex } from './workspace-index';
@@ -95,7 +95,9 @@ export function startServer(connection: Connection): void {
     if (!doc) return;
     const edits = documents.takeEdits(uri);
     if (edits === undefined) return;
-    project.setFile(uriToFile(uri), doc.getText(), edits ?? undefined);
+    // A document that diagnostics skip (size, binary, exclude) is not parsed for hovers and code actions either.
+    if (skipReason(ctx, uri, doc.getText())) project.removeFile(uriToFile(uri));
+    else project.setFile(uriToFile(uri), doc.getText(), edits ?? undefined);
   }
 
   const ctx: ServerContext = {
@@ -132,7 +134,7 @@ export function startServer(connection: Connection): void {
       kb = next;
       project = new Project(kb, { functionBudgetMs: settings.functionBudgetMs });
       documents.clearPending();
-      for (const doc of documents.all()) project.setFile(uriToFile(doc.uri), doc.getText());
+      for (const doc of documents.all()) if (!skipReason(ctx, doc.uri, doc.getText())) project.setFile(uriToFile(doc.uri), doc.getText());
       for (const l of resetListeners) guard('project reset listener', l)();
     },
     flush,
