@@ -65,7 +65,9 @@ export async function fastScan(files: readonly string[], roots: string[], option
   const order = new Map(files.map((f, i) => [f, i]));
   let scratch = new Project(kb, { functionBudgetMs: options.functionBudgetMs });
   let pattern: RegExp | undefined;
-  let tokens = 0;
+  const seenTokens = new Set<string>();
+  /** Per admitted file: its `field = function` stores (cached until its parsed text changes). */
+  const stores = new Map<string, [string, string][]>();
 
   const load = (file: string): string | undefined => {
     let buf: Buffer;
@@ -96,16 +98,20 @@ export async function fastScan(files: readonly string[], roots: string[], option
   const result = await prefilterFixpoint(files, checkedTokens(kb), {
     search: (rest, fresh) => searchFiles(rest, fresh, { backend: options.search, workers: options.workers, roots }, searchStats),
     admit: async (add, all) => {
-      if (all.size !== tokens) {
-        tokens = all.size;
-        pattern = identifierPattern(all);
-      }
+      const fresh = [...all].filter((t) => !seenTokens.has(t));
+      for (const t of fresh) seenTokens.add(t);
+      pattern = identifierPattern(all);
       // Files admitted earlier: regions that now hold a new name must be parsed too.
-      for (const [file, st] of admitted) {
-        if (!st.layout || !st.keep) continue;
-        const next = prepare(st.text, st);
-        if (next.keep!.size !== st.keep.size) {
+      const freshPattern = identifierPattern(fresh);
+      if (freshPattern) {
+        for (const [file, st] of admitted) {
+          if (!st.layout || !st.keep) continue;
+          const more = regionsWithMatch(st.text, st.layout, freshPattern);
+          if ([...more].every((r) => st.keep!.has(r))) continue;
+          const keep = new Set([...st.keep, ...more]);
+          const next: Admitted = { text: st.text, layout: st.layout, keep, parsedText: compactText(st.text, st.layout, keep) };
           admitted.set(file, next);
+          stores.delete(file);
           scratch.setFile(file, next.parsedText);
         }
       }
@@ -120,7 +126,7 @@ export async function fastScan(files: readonly string[], roots: string[], option
         admitted.set(file, st);
         scratch.setFile(file, st.parsedText);
       }
-      return relevantNames(scratch, admitted);
+      return relevantNames(scratch, admitted, stores);
     },
   }, options.onRound);
 
@@ -173,7 +179,7 @@ function sameOrder(a: string[], b: string[]): boolean {
 }
 
 /** Names that can make another file relevant: functions with a summary, and the fields they are stored in. */
-export function relevantNames(project: Project, admitted: Map<string, { parsedText: string }>): Set<string> {
+export function relevantNames(project: Project, admitted: Map<string, { parsedText: string }>, cache = new Map<string, [string, string][]>()): Set<string> {
   const names = new Set<string>();
   for (const file of admitted.keys()) {
     for (const fn of project.functions(file)) {
@@ -182,14 +188,26 @@ export function relevantNames(project: Project, admitted: Map<string, { parsedTe
     }
   }
   if (names.size === 0) return names;
-  // `.field = name`, `->field = &name`, `x.field = (name)`: a superset of the analysis's ops-table stores
-  // (a field on the left, the bare function name on the right, not a call).
-  const target = identifierPattern(names)!.source;
-  const store = new RegExp(`(?:\\.|->)\\s*(\\w+)\\s*=\\s*[(&\\s]*${target}(?!\\s*\\()`, 'g');
   const fields = new Set<string>();
-  for (const st of admitted.values()) for (const m of st.parsedText.matchAll(store)) fields.add(m[1]);
+  for (const [file, st] of admitted) {
+    let pairs = cache.get(file);
+    if (!pairs) cache.set(file, (pairs = storesOf(st.parsedText)));
+    for (const [field, target] of pairs) if (names.has(target)) fields.add(field);
+  }
   for (const f of fields) names.add(f);
   return names;
+}
+
+/**
+ * `.field = name`, `->field = &name`, `x.field = (name)`: a superset of the analysis's ops-table stores
+ * (a field on the left, a bare identifier on the right, not a call).
+ */
+const STORE = /(?:\.|->)\s*(\w+)\s*=\s*[(&\s]*([A-Za-z_]\w*)\b(?!\s*\()/g;
+
+function storesOf(text: string): [string, string][] {
+  const out: [string, string][] = [];
+  for (const m of text.matchAll(STORE)) out.push([m[1], m[2]]);
+  return out;
 }
 
 function remapFinding(f: Finding, lineStarts: Map<string, number[]>): Finding {
