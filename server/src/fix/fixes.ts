@@ -48,6 +48,11 @@ interface CacheEntry {
   errors?: number;
   outcomes: Map<string, FixOutcome>;
 }
+// How long the host's last verification took: re-analysis costs grow with the workspace.
+const verifyMs = new WeakMap<object, number>();
+/** Above this, diagnostics report only the reasons found without re-analysis (code actions still verify). */
+const DIAGNOSTIC_VERIFY_MS = 400;
+
 // Per host (project) and file: the code-action, diagnostics and fix-all paths ask about the same text repeatedly.
 const caches = new WeakMap<object, Map<string, CacheEntry>>();
 
@@ -102,7 +107,9 @@ function compute(host: FixHost, file: string, text: string, finding: Finding, le
     }
     entry.errors ??= syntaxErrorCount(tree.rootNode);
     entry.before ??= host.findingsForText(file, text);
+    const t0 = Date.now();
     const v = verifyFix(host, file, text, newText, finding, entry.before, entry.errors, lex.loopMacroPrefixes);
+    verifyMs.set(host, Date.now() - t0);
     if ('reason' in v) reasons.push(`${c.variant === 'move' ? 'moving the call' : `the ${c.variant} fix`}: ${v.reason}`);
     else fixes.push({ variant: c.variant, title: c.title, preferred: fixes.length === 0, finding, edits: c.edits, newText, after: v.after });
   }
@@ -127,6 +134,14 @@ export function preferredFix(host: FixHost, finding: Finding, text?: string): { 
 export function fixRefusal(host: FixHost, finding: Finding, text?: string): string | undefined {
   if (!FIXABLE.has(finding.code)) return undefined;
   try {
+    if ((verifyMs.get(host) ?? 0) > DIAGNOSTIC_VERIFY_MS) {
+      // Large workspace: do not re-analyse on every edit; say why only when no variant can even be built.
+      const t = textOf(host, finding.file, text);
+      if (t === undefined) return undefined;
+      const lex = lexiconOf(host);
+      const built = buildCandidates(t, parseC(t, lex.loopMacroPrefixes).rootNode, finding, lex);
+      return built.candidates.length ? undefined : built.reasons[0] ?? 'no fix applies here';
+    }
     const r = preferredFix(host, finding, text);
     return 'refusal' in r ? r.refusal : undefined;
   } catch (e) {
