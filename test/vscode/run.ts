@@ -1,7 +1,8 @@
-// `npm run test:vscode`: the extension-host suite in every available real VS Code host:
-//   1. @vscode/test-electron, when VSCODE_EXECUTABLE is set (or HOTPLUG_RACE_DOWNLOAD_VSCODE=1);
-//   2. code-server (offline), against the source folder and then against the installed .vsix;
-//   3. the Playwright UI tests in code-server.
+// The tests in a real VS Code. `node out/test/vscode/run.js [suite|ui|all|electron|dev|vsix]`:
+//   suite (npm run test:vscode, the default): the extension-host suite in every available host:
+//     @vscode/test-electron when VSCODE_EXECUTABLE is set (or HOTPLUG_RACE_DOWNLOAD_VSCODE=1), then
+//     code-server (offline) against the source folder and against the installed .vsix;
+//   ui (npm run test:ui): the Playwright UI tests in code-server; all: both.
 // With CI=true a missing host fails the run; locally it prints what to install and exits 0.
 import * as fs from 'fs';
 import * as path from 'path';
@@ -23,21 +24,33 @@ function vsixPath(): string {
 
 async function main(): Promise<number> {
   const ci = process.env.CI === 'true' || process.env.CI === '1';
-  const only = process.argv[2]; // optional: electron | dev | vsix | ui
+  const arg = process.argv[2] ?? 'suite';
+  const parts = arg === 'suite' ? ['electron', 'dev', 'vsix'] : arg === 'all' ? ['electron', 'dev', 'vsix', 'ui'] : [arg];
+  if (!parts.every((p) => ['electron', 'dev', 'vsix', 'ui'].includes(p))) {
+    console.error(`test:vscode: unknown part ${arg}; use suite, ui, all, electron, dev or vsix`);
+    return 2;
+  }
+  const want = (p: string) => parts.includes(p);
   const t0 = Date.now();
   const rows: string[] = [];
   let failed = false;
   let ranAny = false;
 
-  if (electronHostConfigured() && (!only || only === 'electron')) {
+  if (electronHostConfigured() && want('electron')) {
     ranAny = true;
     const r = await runSuiteInElectron();
     rows.push(`test-electron (source folder): ${r.passed} passed, ${r.failed} failed, exit ${r.exitCode}, ${(r.ms / 1000).toFixed(1)} s`);
     if (r.exitCode !== 0 || r.passed === 0) failed = true;
   }
 
+  const needsOffline = want('dev') || want('vsix') || want('ui');
   const offline = codeServerInstalled() && chromiumInstalled();
-  if (!offline) {
+  if (!needsOffline) {
+    if (!ranAny) {
+      console.error(`test:vscode: no VS Code for test-electron: set VSCODE_EXECUTABLE.\n${INSTALL_HELP}`);
+      if (ci) return 1;
+    }
+  } else if (!offline) {
     const missing = [!codeServerInstalled() && `code-server (${CODE_SERVER_BIN})`, !chromiumInstalled() && `chromium (${CHROMIUM})`].filter(Boolean).join(', ');
     console.error(`test:vscode: offline host not available: missing ${missing}.\n${INSTALL_HELP}`);
     if (ci || !ranAny) {
@@ -50,7 +63,7 @@ async function main(): Promise<number> {
   } else {
     const vsix = vsixPath();
     for (const mode of ['dev', 'vsix'] as const) {
-      if (only && only !== mode) continue;
+      if (!want(mode)) continue;
       if (mode === 'vsix' && !fs.existsSync(vsix)) {
         console.error(`test:vscode: ${vsix} is missing; run "npm run package" first.`);
         failed = true;
@@ -62,7 +75,7 @@ async function main(): Promise<number> {
       rows.push(`${label}: ${r.passed} passed, ${r.failed} failed, ${r.pending} pending, exit ${r.exitCode}, ${(r.ms / 1000).toFixed(1)} s`);
       if (r.exitCode !== 0 || r.passed === 0) failed = true;
     }
-    if (!only || only === 'ui') {
+    if (want('ui')) {
       ranAny = true;
       const r = await runUiTests();
       rows.push(`UI tests (code-server + Chromium): ${r.passed} passed, ${r.failed} failed, ${(r.ms / 1000).toFixed(1)} s`);
