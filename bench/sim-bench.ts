@@ -50,7 +50,7 @@ export function runSimBench(reps = 5): Row[] {
       const r = runs[0];
       const row: Row = { cpus, shape, verdict: r.verdict, states: r.statesExplored, ms, statesPerSec: Math.round(r.statesExplored / Math.max(ms, 0.001) * 1000) };
       if (spin) {
-        const s = runSpin(toPromela(shapes[shape], cfg));
+        const s = runSpin(toPromela(shapes[shape], cfg), { reps });
         // pan's own timer has 10 ms steps: below 50 ms its states/s is noise (and pan's wall time is process start).
         const timed = s.seconds >= 0.05;
         row.spin = { verdict: s.verdict, states: s.statesStored, panMs: Math.round((timed ? s.seconds * 1000 : s.panMs) * 100) / 100, totalMs: Math.round(s.totalMs), statesPerSec: timed ? Math.round(s.statesStored / s.seconds) : NaN };
