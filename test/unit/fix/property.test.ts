@@ -14,6 +14,7 @@ const comment = fc.oneof(fc.constant('/* keep me */'), fc.constant('// keep me t
 const between = fc.oneof(
   fc.constant('pr_debug("cpu %u is up\\n", CPU);'),
   fc.constant('nr_booted++;'),
+  fc.constant('if (nr_booted > 1)\n\tpr_warn("more than one: %d\\n", nr_booted);'),
   fc.constant('if (STATUS)\n\tpr_warn("bring-up failed: %d\\n", STATUS);'),
   fc.constant('nr_booted += 2;'),
   comment,
@@ -33,6 +34,8 @@ const shape = fc.record({
   post: fc.array(between, { maxLength: 2 }),
   trailing: fc.boolean(),
   blankAfterDecl: fc.boolean(),
+  // No status variable at all: the publish's result is dropped, so the fix declares one.
+  statusless: fc.boolean(),
 });
 
 type Shape = typeof shape extends fc.Arbitrary<infer T> ? T : never;
@@ -40,10 +43,10 @@ type Shape = typeof shape extends fc.Arbitrary<infer T> ? T : never;
 function render(s: Shape): { text: string; publish: string; setup: string } {
   const lines: string[] = [];
   const I = s.indent;
-  const sub = (t: string) => t.replace(/CPU/g, s.cpu).replace(/STATUS/g, s.status);
+  const sub = (t: string) => t.replace(/CPU/g, s.cpu).replace(/STATUS/g, s.statusless ? 'booted' : s.status);
   const stmt = (t: string, ind: string) => sub(t).split('\n').map((l) => ind + l.replace(/^\t/, I)).join('\n');
   lines.push('// SPDX-License-Identifier: GPL-2.0', '#include <linux/smp.h>', '', 'static int nr_booted;', '');
-  lines.push(`static int ${s.fn}(unsigned int ${s.cpu}, struct task_struct *tidle)`, '{', `${I}int ${s.status} = 0;`);
+  lines.push(`static int ${s.fn}(unsigned int ${s.cpu}, struct task_struct *tidle)`, '{', s.statusless ? `${I}int booted = 0;` : `${I}int ${s.status} = 0;`);
   if (s.blankAfterDecl) lines.push('');
   let ind = I;
   for (const p of s.pre) lines.push(stmt(p, ind));
@@ -51,7 +54,7 @@ function render(s: Shape): { text: string; publish: string; setup: string } {
     lines.push(`${I}if (${s.cpu} < nr_cpu_ids) {`);
     ind = I + I;
   }
-  const publish = `${ind}${s.status} = native_cpu_up(${s.cpu}, tidle);${s.trailing ? ' /* waits for online */' : ''}`;
+  const publish = `${ind}${s.statusless ? '' : `${s.status} = `}native_cpu_up(${s.cpu}, tidle);${s.trailing ? ' /* waits for online */' : ''}`;
   const call = `xen_smp_intr_init(${s.cpu})`;
   const setup = `${ind}${s.wrapper ? `${s.wrapper}(${call})` : call};`;
   lines.push(publish);
@@ -59,7 +62,7 @@ function render(s: Shape): { text: string; publish: string; setup: string } {
   lines.push(setup);
   for (const m of s.post) lines.push(stmt(m, ind));
   if (s.nested) lines.push(`${I}}`);
-  lines.push(`${I}return ${s.status};`, '}', '');
+  lines.push(`${I}return ${s.statusless ? 'booted' : s.status};`, '}', '');
   return { text: lines.join('\n').replace(/\n/g, s.eol), publish: publish.replace(/\n/g, s.eol), setup: setup.replace(/\n/g, s.eol) };
 }
 
@@ -83,7 +86,11 @@ test('preferred HP001 fix over generated bring-up functions', () => {
       // Nothing outside the edited statements changes.
       const pubAt = text.indexOf(publish);
       const setAt = text.indexOf(setup, pubAt);
-      const head = text.slice(0, pubAt);
+      // A new status variable is the one edit allowed before the publish: a declaration line.
+      const decl = out.fixes[0].edits.find((e) => e.start === e.end && e.start < pubAt);
+      if (decl) assert.match(decl.newText, /^\s*int \w+;\s*$/);
+      assert.equal(!!decl, s.statusless);
+      const head = decl ? text.slice(0, decl.start) + decl.newText + text.slice(decl.start, pubAt) : text.slice(0, pubAt);
       const middle = text.slice(pubAt + publish.length + s.eol.length, setAt);
       const tail = text.slice(setAt + setup.length + s.eol.length);
       assert.ok(fixed.startsWith(head), 'text before the publish changed');
