@@ -47,6 +47,7 @@
     };
     add('online', '{' + s.online.join(', ') + '}' + (s.online.indexOf(1) >= 0 ? '' : '  (CPU1 offline)'));
     add('active', '{' + s.active.join(', ') + '}');
+    if (Array.isArray(s.irqs)) add('irqs on', '{' + s.irqs.join(', ') + '}');
     state.appendChild(dl);
     state.appendChild(el('h3', '', 'IPI vectors of CPU1'));
     const ul = el('ul', 'vectors');

@@ -12,6 +12,7 @@ export interface ViewStep {
   line: number | null;
   online: number[];
   active: number[];
+  irqs?: number[];
   ipiReady: Record<string, boolean>;
   bug?: boolean;
 }

@@ -88,6 +88,8 @@ export interface TraceStep {
   line: number | null;
   online: number[];
   active: number[];
+  /** CPUs with interrupts enabled. */
+  irqs: number[];
   /** Vector bindings of the target CPU after the step. */
   ipiReady: Record<string, boolean>;
   bug?: boolean;

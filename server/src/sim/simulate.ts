@@ -66,6 +66,6 @@ export function toJson(r: SimResult): object {
     ms: r.ms,
     bug: r.bug,
     ...(r.reason ? { reason: r.reason } : {}),
-    trace: r.trace.map((t) => ({ step: t.step, cpu: t.cpu, actor: t.actor, action: t.action, file: t.file, line: t.line, online: t.online, active: t.active, ipiReady: t.ipiReady, ...(t.bug ? { bug: true } : {}) })),
+    trace: r.trace.map((t) => ({ step: t.step, cpu: t.cpu, actor: t.actor, action: t.action, file: t.file, line: t.line, online: t.online, active: t.active, irqs: t.irqs, ipiReady: t.ipiReady, ...(t.bug ? { bug: true } : {}) })),
   };
 }

@@ -46,7 +46,7 @@ export function state(t: TraceStep): string {
   const ipi = Object.entries(t.ipiReady)
     .map(([v, ok]) => `${v}${ok ? '+' : '-'}`)
     .join(' ');
-  return `online={${t.online.join(',')}} active={${t.active.join(',')}} ipi[1]={${ipi}}`;
+  return `online={${t.online.join(',')}} active={${t.active.join(',')}} irqs={${t.irqs.join(',')}} ipi[1]={${ipi}}`;
 }
 
 function oneLine(s: string): string {

@@ -323,13 +323,15 @@ export class Model {
     const s = o.next;
     const online: number[] = [];
     const active: number[] = [];
+    const irqs: number[] = [];
     for (let c = 0; c < this.C; c++) {
       if (c !== AP || s.flags & ONLINE) online.push(c);
       if (c !== AP || s.flags & ACTIVE) active.push(c);
+      if (c !== AP || s.flags & IRQ) irqs.push(c);
     }
     const ipiReady: Record<string, boolean> = {};
     this.sc.vectors.forEach((v, i) => (ipiReady[v] = this.ready(s, i)));
     const src = o.op?.source;
-    return { step, cpu: o.cpu, lane: laneName(o.cpu), actor: o.actor, action: o.action, file: src ? src.file : null, line: src ? src.span.startLine + 1 : null, online, active, ipiReady };
+    return { step, cpu: o.cpu, lane: laneName(o.cpu), actor: o.actor, action: o.action, file: src ? src.file : null, line: src ? src.span.startLine + 1 : null, online, active, irqs, ipiReady };
   }
 }

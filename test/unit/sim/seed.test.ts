@@ -34,6 +34,8 @@ test('seed pre-fix shape: race, AP online, another CPU IPIs it before the bind, 
   assert.ok(!t.slice(0, bugAt).some((s) => /bind RESCHEDULE/.test(s.action)));
   assert.match(r.bug!.message, /^kernel BUG at drivers\/xen\/events.c:1328: xen_send_IPI_one: CPU \d sent RESCHEDULE to CPU 1 with no bound vector$/);
   assert.equal(r.bug!.sender, send.cpu);
+  // the AP's interrupts are still off when it is hit: the BUG is on the sender's side
+  assert.ok(!send.irqs.includes(1));
   // every code step points at its call's line
   for (const s of t.filter((x) => x.actor === 'xen_hvm_cpu_up')) assert.equal(s.line, lineOf(pre.text, 'native_cpu_up(cpu, tidle)'));
 });
