@@ -12,19 +12,23 @@ export interface FnFacts {
   node: SyntaxNode;
   span: Span;
   nameSpan: Span;
-  params: string[];
-  returnsVoid: boolean;
+  readonly params: string[];
+  readonly returnsVoid: boolean;
   /** Declared `static`: invisible to other files. */
-  isStatic: boolean;
-  cfg: Cfg;
-  calls: CallSite[];
-  selfVars: Set<string>;
+  readonly isStatic: boolean;
+  /** Names called in the body, and fields called through (`x->f(`), from its text: a cheap superset. */
+  calledNames: ReadonlySet<string>;
+  calledFields: ReadonlySet<string>;
+  /** Built on first use. */
+  readonly cfg: Cfg;
+  readonly calls: CallSite[];
+  readonly selfVars: Set<string>;
   /** Whether the function returns the call's result (directly, through a variable, or by failing early). Lazy. */
   returnsResult(callSite: number): boolean;
   /** Lazily computed: CFG nodes on every path from entry to exit. */
   mustNodes?: Set<number>;
-  /** Set when building the facts failed (time, unexpected tree). */
-  error?: string;
+  /** 'budget' when building the CFG ran out of time (read after `calls`). */
+  readonly error?: string;
 }
 
 export interface FieldStore {
@@ -38,66 +42,53 @@ export interface FileFacts {
   stores: FieldStore[];
 }
 
-const TOP_TYPES = new Set(['function_definition', 'initializer_pair', 'assignment_expression']);
+const FN = new Set(['function_definition']);
+// Function definitions sit at the top level, in preprocessor blocks, or in ERROR nodes: do not enter the rest.
+const NOT_INTO = new Set(['function_definition', 'declaration', 'type_definition', 'struct_specifier', 'enum_specifier', 'union_specifier', 'comment', 'string_literal', 'preproc_def', 'preproc_function_def', 'preproc_include', 'preproc_call', 'expression_statement']);
 
 /** Collects the functions of a parsed file and its ops-table stores. */
 export function fileFacts(file: string, parsed: Parsed, kb: KnowledgeBase, budgetMs = 2000): FileFacts {
   const functions: FnFacts[] = [];
-  const stores: FieldStore[] = [];
   // Erroneous top-level regions are read again from their piecewise re-parse, first.
   const recovered = recoveryTrees(parsed);
   const roots = [...recovered.map((t) => t.rootNode), parsed.tree.rootNode];
   const regions = recovered.map((t) => [t.rootNode.startIndex, t.rootNode.endIndex]);
   for (const root of roots) {
-    const found = findAll(root, TOP_TYPES);
     const main = root === parsed.tree.rootNode;
     let lastEnd = -1;
-    for (const n of found) {
-      if (n.type === 'function_definition') {
-        // Outer definitions come first in document order; nested ones are misparsed macro blocks.
-        const start = n.startIndex;
-        if (start < lastEnd) continue;
-        if (main && regions.some(([a, b]) => start >= a && start < b)) continue;
-        const f = functionFacts(file, n, parsed, kb, budgetMs);
-        if (f) {
-          lastEnd = f.span.end;
-          functions.push(f);
-        }
-      } else {
-        const st = storeOf(n);
-        if (st && !stores.some((x) => x.field === st.field && x.target === st.target)) stores.push({ ...st, file });
+    for (const n of findAll(root, FN, NOT_INTO)) {
+      // Outer definitions come first in document order; nested ones are misparsed macro blocks.
+      const start = n.startIndex;
+      if (start < lastEnd) continue;
+      if (main && regions.some(([a, b]) => start >= a && start < b)) continue;
+      const f = functionFacts(file, n, parsed, kb, budgetMs);
+      if (f) {
+        lastEnd = f.span.end;
+        functions.push(f);
       }
     }
   }
   functions.sort((a, b) => a.span.start - b.span.start);
-  return { functions, stores };
+  return { functions, stores: storesOf(file, parsed.parsedText) };
 }
 
-function storeOf(n: SyntaxNode): FieldStore | undefined {
-  if (n.type === 'initializer_pair') {
-    const d = n.childrenForFieldName('designator');
-    const last = d[d.length - 1];
-    const v = n.childForFieldName('value');
-    if (last?.type === 'field_designator' && v) {
-      const t = functionRef(v);
-      if (t) return { field: last.text.replace(/^\./, '').trim(), target: t };
-    }
-  } else if (n.child(1)?.type === '=') {
-    const l = n.childForFieldName('left');
-    const r = n.childForFieldName('right');
-    if (l?.type === 'field_expression' && r) {
-      const t = functionRef(r);
-      const f = l.childForFieldName('field')?.text;
-      if (t && f) return { field: f, target: t };
-    }
+// `.field = fn,` in initialisers and `x.field = fn;` / `x->field = &fn;` in code.
+const STORE_RE = /(?:\.|->)\s*([A-Za-z_]\w*)\s*=\s*&?\s*([A-Za-z_]\w*)\s*(?=[,;}\n]|\/[*/])/g;
+
+/** Ops-table stores, from the text (a superset: a store of a non-function is never resolved). */
+export function storesOf(file: string, text: string): FieldStore[] {
+  const out: FieldStore[] = [];
+  const seen = new Set<string>();
+  STORE_RE.lastIndex = 0;
+  for (let m = STORE_RE.exec(text); m; m = STORE_RE.exec(text)) {
+    const [, field, target] = m;
+    if (/^(NULL|true|false)$/.test(target)) continue;
+    const k = `${field}=${target}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push({ field, target, file });
   }
-  return undefined;
-}
-
-function functionRef(v: SyntaxNode): string | undefined {
-  let e = stripParens(v);
-  if (e.type === 'pointer_expression' && e.child(0)?.type === '&') e = e.childForFieldName('argument') ?? e;
-  return e.type === 'identifier' && !/^(NULL|true|false)$/.test(e.text) ? e.text : undefined;
+  return out;
 }
 
 function functionDeclarator(n: SyntaxNode): SyntaxNode | undefined {
@@ -109,59 +100,109 @@ function functionDeclarator(n: SyntaxNode): SyntaxNode | undefined {
   return undefined;
 }
 
+const CALL_RE = /(?:(->|\.)\s*)?\b([A-Za-z_]\w*)\s*\(/g;
+
+// The name right before the parameter list at the end of a definition's header: `static int __init foo(void)`.
+const HEADER_NAME_RE = /([A-Za-z_]\w*)\s*\((?:[^()]|\([^()]*\))*\)\s*$/;
+
 function functionFacts(file: string, n: SyntaxNode, parsed: Parsed, kb: KnowledgeBase, budgetMs: number): FnFacts | undefined {
-  const deadline = Date.now() + budgetMs;
-  const decl = functionDeclarator(n);
   const body = n.childForFieldName('body');
-  if (!decl || !body) return undefined;
-  const nameNode = decl.childForFieldName('declarator');
-  if (!nameNode || nameNode.type !== 'identifier') return undefined;
-  const params: string[] = [];
-  for (const p of decl.childForFieldName('parameters')?.namedChildren ?? []) {
-    if (p.type !== 'parameter_declaration') continue;
-    const d = p.childForFieldName('declarator');
-    params.push((d && declaratorName(d)) ?? '');
+  if (!body) return undefined;
+  const header = parsed.parsedText.slice(n.startIndex, body.startIndex);
+  const hm = HEADER_NAME_RE.exec(header.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, (c) => ' '.repeat(c.length)));
+  let name: string;
+  let nameSpan: Span;
+  let decl: SyntaxNode | undefined;
+  if (hm && !/^(if|while|for|switch|return|sizeof)$/.test(hm[1])) {
+    name = hm[1];
+    const start = n.startIndex + hm.index;
+    const pre = parsed.parsedText.slice(0, start);
+    const line = n.startPosition.row + (header.slice(0, hm.index).match(/\n/g)?.length ?? 0);
+    const col = start - (pre.lastIndexOf('\n') + 1);
+    nameSpan = { start, end: start + name.length, startLine: line, startCol: col, endLine: line, endCol: col + name.length };
+  } else {
+    decl = functionDeclarator(n);
+    const nameNode = decl?.childForFieldName('declarator');
+    if (!nameNode || nameNode.type !== 'identifier') return undefined;
+    name = nameNode.text;
+    nameSpan = spanOf(nameNode);
   }
-  const type = n.childForFieldName('type')?.text ?? '';
-  const pointerRet = n.childForFieldName('declarator')?.type === 'pointer_declarator';
-  const returnsVoid = type === 'void' && !pointerRet;
+  let headerFacts: { params: string[]; returnsVoid: boolean; isStatic: boolean } | undefined;
+  const headerOf = () => {
+    if (headerFacts) return headerFacts;
+    const d = decl ?? functionDeclarator(n);
+    const params: string[] = [];
+    for (const p of d?.childForFieldName('parameters')?.namedChildren ?? []) {
+      if (p.type !== 'parameter_declaration') continue;
+      const pd = p.childForFieldName('declarator');
+      params.push((pd && declaratorName(pd)) ?? '');
+    }
+    const type = n.childForFieldName('type')?.text ?? '';
+    const pointerRet = n.childForFieldName('declarator')?.type === 'pointer_declarator';
+    return (headerFacts = { params, returnsVoid: type === 'void' && !pointerRet, isStatic: /(^|\s)static\s/.test(header) });
+  };
+  const calledNames = new Set<string>();
+  const calledFields = new Set<string>();
+  const bodyText = parsed.parsedText.slice(body.startIndex, body.endIndex);
+  CALL_RE.lastIndex = 0;
+  for (let m = CALL_RE.exec(bodyText); m; m = CALL_RE.exec(bodyText)) (m[1] ? calledFields : calledNames).add(m[2]);
   const lexicon = kb.lexicon;
-  const selfVars = findSelfVars(n, params, lexicon);
-  let cfg: Cfg;
-  let calls: CallSite[];
-  let error: string | undefined;
-  try {
-    cfg = buildCfg(body, { noReturn: new Set(lexicon.noReturn), noReturnIf: new Set(lexicon.noReturnIf), loops: parsed.loops, deadline });
-    calls = collectCallSites(cfg, { lexicon, selfVars }, kb, deadline);
-  } catch (e) {
-    if (!(e instanceof CfgBudgetExceeded)) throw e;
-    // Over budget: an empty function that the checks report as HP900.
-    cfg = { nodes: [], entry: 0, exit: 1 };
-    cfg.nodes.push({ id: 0, kind: 'entry', exprs: [], assigns: [], succ: [{ to: 1 }] }, { id: 1, kind: 'exit', exprs: [], assigns: [], succ: [] });
-    calls = [];
-    error = 'budget';
-  }
+  let built: { cfg: Cfg; calls: CallSite[]; selfVars: Set<string>; error?: string } | undefined;
+  const build = () => {
+    if (built) return built;
+    const deadline = Date.now() + budgetMs;
+    const params = headerOf().params;
+    const selfVars = findSelfVars(n, params, lexicon);
+    try {
+      const cfg = buildCfg(body, { noReturn: new Set(lexicon.noReturn), noReturnIf: new Set(lexicon.noReturnIf), loops: parsed.loops, deadline });
+      built = { cfg, calls: collectCallSites(cfg, { lexicon, selfVars }, kb, deadline), selfVars };
+    } catch (e) {
+      if (!(e instanceof CfgBudgetExceeded)) throw e;
+      // Over budget: an empty function that the checks report as HP900.
+      const cfg: Cfg = { nodes: [], entry: 0, exit: 1 };
+      cfg.nodes.push({ id: 0, kind: 'entry', exprs: [], assigns: [], succ: [{ to: 1 }] }, { id: 1, kind: 'exit', exprs: [], assigns: [], succ: [] });
+      built = { cfg, calls: [], selfVars, error: 'budget' };
+    }
+    return built;
+  };
+  const memo = new Map<number, boolean>();
   const f: FnFacts = {
-    name: nameNode.text,
+    name,
     file,
     node: n,
     span: spanOf(n),
-    nameSpan: spanOf(nameNode),
-    params,
-    returnsVoid,
-    isStatic: n.namedChildren.some((c) => c.type === 'storage_class_specifier' && c.text === 'static'),
-    cfg,
-    calls,
-    selfVars,
-    error,
+    nameSpan,
+    get params() {
+      return headerOf().params;
+    },
+    get returnsVoid() {
+      return headerOf().returnsVoid;
+    },
+    get isStatic() {
+      return headerOf().isStatic;
+    },
+    calledNames,
+    calledFields,
+    get cfg() {
+      return build().cfg;
+    },
+    get calls() {
+      return build().calls;
+    },
+    get selfVars() {
+      return build().selfVars;
+    },
+    get error() {
+      return built?.error;
+    },
     returnsResult: (id) => {
-      if (returnsVoid || !calls[id]) return false;
+      const calls = build().calls;
+      if (headerOf().returnsVoid || !calls[id]) return false;
       let v = memo.get(id);
       if (v === undefined) memo.set(id, (v = returnsItsResult(f, calls[id])));
       return v;
     },
   };
-  const memo = new Map<number, boolean>();
   return f;
 }
 

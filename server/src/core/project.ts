@@ -185,7 +185,8 @@ export class Project {
     const out: Finding[] = [];
     st.suppress ??= new Suppressions(st.parsed.text, st.parsed.tree);
     for (const fn of facts.functions) {
-      if (fn.error === 'budget') {
+      if (!this.table.isRelevant(fn)) continue;
+      if (fn.calls && fn.error === 'budget') {
         out.push(budgetFinding(fn, this.budget));
         continue;
       }

@@ -13,8 +13,14 @@ export class SummaryTable implements Resolver {
   private readonly perFn = new Map<FnFacts, SummaryEffect[]>();
   private readonly defs = new Map<string, FnFacts[]>();
   private readonly fields = new Map<string, FieldStore[]>();
+  private relevant = new Set<FnFacts>();
 
   constructor(readonly kb: KnowledgeBase) {}
+
+  /** False for functions that cannot reach any role-bearing call: they have no events, so no findings. */
+  isRelevant(f: FnFacts): boolean {
+    return this.relevant.has(f);
+  }
 
   /** Definitions a call from `file` may reach: its own file's first, else the non-static ones elsewhere. */
   private pick(name: string, file?: string): FnFacts[] {
@@ -71,20 +77,21 @@ export class SummaryTable implements Resolver {
       l.push(f);
       this.defs.set(f.name, l);
     }
-    // Reverse call graph: callee name -> callers.
+    this.relevant = relevantFunctions(fns, stores, this.kb);
+    // Reverse call graph over the relevant functions: callee name -> callers.
     const callers = new Map<string, Set<FnFacts>>();
     const addCaller = (callee: string, f: FnFacts) => {
       let s = callers.get(callee);
       if (!s) callers.set(callee, (s = new Set()));
       s.add(f);
     };
-    for (const f of fns) {
+    for (const f of this.relevant) {
       for (const c of f.calls) {
         if (c.name !== undefined) addCaller(c.name, f);
         else if (c.field !== undefined) for (const t of this.fieldTargets(c.field)) addCaller(t, f);
       }
     }
-    const queue: FnFacts[] = [...fns];
+    const queue: FnFacts[] = [...this.relevant];
     const queued = new Set(queue);
     const visits = new Map<FnFacts, number>();
     for (let qi = 0; qi < queue.length; qi++) {
@@ -104,6 +111,61 @@ export class SummaryTable implements Resolver {
       }
     }
   }
+}
+
+/**
+ * Functions whose text calls a KB name or field, a relevant function, or a field that stores one: a fixpoint over
+ * names only, so that the CFGs of all other functions are never built.
+ */
+export function relevantFunctions(fns: readonly FnFacts[], stores: readonly FieldStore[], kb: KnowledgeBase): Set<FnFacts> {
+  const tokens = kb.tokens();
+  const relevant = new Set<FnFacts>();
+  const hotNames = new Set<string>();
+  const hotFields = new Set<string>();
+  const byCalledName = new Map<string, FnFacts[]>();
+  const byCalledField = new Map<string, FnFacts[]>();
+  const storesByTarget = new Map<string, string[]>();
+  for (const s of stores) {
+    const l = storesByTarget.get(s.target) ?? [];
+    l.push(s.field);
+    storesByTarget.set(s.target, l);
+  }
+  const queue: FnFacts[] = [];
+  const mark = (f: FnFacts) => {
+    if (relevant.has(f)) return;
+    relevant.add(f);
+    queue.push(f);
+  };
+  const hotField = (field: string) => {
+    if (hotFields.has(field)) return;
+    hotFields.add(field);
+    for (const g of byCalledField.get(field) ?? []) mark(g);
+  };
+  for (const f of fns) {
+    for (const n of f.calledNames) {
+      const l = byCalledName.get(n) ?? [];
+      l.push(f);
+      byCalledName.set(n, l);
+    }
+    for (const n of f.calledFields) {
+      const l = byCalledField.get(n) ?? [];
+      l.push(f);
+      byCalledField.set(n, l);
+    }
+  }
+  for (const t of tokens) {
+    for (const f of byCalledName.get(t) ?? []) mark(f);
+    for (const f of byCalledField.get(t) ?? []) mark(f);
+    for (const field of storesByTarget.get(t) ?? []) hotField(field);
+  }
+  for (let i = 0; i < queue.length; i++) {
+    const name = queue[i].name;
+    if (hotNames.has(name)) continue;
+    hotNames.add(name);
+    for (const g of byCalledName.get(name) ?? []) mark(g);
+    for (const field of storesByTarget.get(name) ?? []) hotField(field);
+  }
+  return relevant;
 }
 
 /** The effects of one function, from its call sites' events, mapped to parameters or 'self'. */
