@@ -21,7 +21,7 @@ function sleep(ms: number): void {
 }
 
 test('fast re-analysis: the verification failure is the reason', () => {
-  const { p, file, text, findings } = load('seed-warn.c', SRC);
+  const { p, text, findings } = load('seed-warn.c', SRC);
   assert.match(fixRefusal(p, one(findings, 'HP001'), text) ?? '', /would raise HP002/);
 });
 

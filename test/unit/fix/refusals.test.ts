@@ -32,6 +32,6 @@ test('an unknown macro wrapping the set-up is refused too', () => {
 });
 
 test('a fix that does not verify is not offered (fixRefusal is undefined only when one is)', () => {
-  const { p, file, text, findings } = load('seed-warn.c');
+  const { p, text, findings } = load('seed-warn.c');
   assert.equal(fixRefusal(p, one(findings, 'HP001'), text), undefined);
 });
