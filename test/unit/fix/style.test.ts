@@ -36,3 +36,13 @@ test('bail-out jumps to the function\'s existing error label', () => {
   ));
   assert.match(bail.title, /goto err_timer/);
 });
+
+test('non-ASCII text before the function (UTF-16 offsets) does not shift the edits', () => {
+  const src = `/* Grüße, 测试 😀: offsets are UTF-16 code units */\n${load('seed-warn.c').text}`;
+  const { p, file, text, findings } = load('seed-warn.c', src);
+  const out = fixesFor(p, file, text, one(findings, 'HP001'));
+  assert.equal(out.fixes[0].newText, text.replace(
+    '\trc = native_cpu_up(cpu, tidle);\n\tWARN_ON(xen_smp_intr_init(cpu));\n',
+    '\trc = xen_smp_intr_init(cpu);\n\tWARN_ON(rc);\n\tif (!rc)\n\t\trc = native_cpu_up(cpu, tidle);\n',
+  ));
+});
