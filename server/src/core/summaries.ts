@@ -22,7 +22,7 @@ export class SummaryTable implements Resolver {
     return this.relevant.has(f);
   }
 
-  /** Definitions a call from `file` may reach: its own file's first, else the non-static ones elsewhere. */
+  /** Definitions a call from `file` may reach: its own file's, else the non-static ones in the nearest directories. */
   private pick(name: string, file?: string): FnFacts[] {
     const all = this.defs.get(name);
     if (!all) return [];
@@ -30,7 +30,7 @@ export class SummaryTable implements Resolver {
       const own = all.filter((f) => f.file === file);
       if (own.length) return own;
       const pub = all.filter((f) => !f.isStatic);
-      if (pub.length) return pub;
+      return nearest(pub.length ? pub : all, (f) => f.file, file);
     }
     return all;
   }
@@ -49,8 +49,9 @@ export class SummaryTable implements Resolver {
   fieldTargets(field: string, file?: string): readonly string[] {
     const all = this.fields.get(field);
     if (!all) return [];
-    const own = file === undefined ? [] : all.filter((s) => s.file === file);
-    return [...new Set((own.length ? own : all).map((s) => s.target))];
+    // Field names repeat across unrelated structs (`ops->cpu_die`): the stores nearest to the caller win.
+    const chosen = file === undefined ? all : nearest(all, (s) => s.file ?? '', file);
+    return [...new Set(chosen.map((s) => s.target))];
   }
 
   names(): IterableIterator<string> {
@@ -111,6 +112,29 @@ export class SummaryTable implements Resolver {
       }
     }
   }
+}
+
+/** The items whose file shares the longest directory prefix with `file` (the same file counts as longest). */
+export function nearest<T>(items: readonly T[], fileOf: (x: T) => string, file: string): T[] {
+  if (items.length <= 1) return [...items];
+  const dirs = file.split(/[\\/]/);
+  const score = (f: string) => {
+    if (f === file) return Number.MAX_SAFE_INTEGER;
+    const d = f.split(/[\\/]/);
+    let i = 0;
+    while (i < d.length - 1 && i < dirs.length - 1 && d[i] === dirs[i]) i++;
+    return i;
+  };
+  let best = -1;
+  let out: T[] = [];
+  for (const x of items) {
+    const sc = score(fileOf(x));
+    if (sc > best) {
+      best = sc;
+      out = [x];
+    } else if (sc === best) out.push(x);
+  }
+  return out;
 }
 
 /**
