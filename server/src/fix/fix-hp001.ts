@@ -4,7 +4,8 @@ import type { TextEdit } from './edits';
 import { fnName, returnsIrq, returnsStatus, sites, src, tests } from './fix-context';
 import { blockIndent, deleteStatement, underGuard } from './layout';
 import { groupMove, moveProblem } from './move-checks';
-import { between, isStatementList } from './sites';
+import { between, isStatementList, type Site } from './sites';
+import { functionOf, returnKind } from './function-facts';
 import { bailLine, chooseStatus, setupLines, stopsOnFailure, unguardable } from './status';
 
 export function hp001(ctx: Ctx): Built {
@@ -23,6 +24,7 @@ export function hp001(ctx: Ctx): Built {
   const jumped = [publish.stmt, ...between(publish.stmt, setup.stmt)];
   const problem = moveProblem(ctx, setup, jumped, 'set-up', publish.call);
   if (problem.hard) return { candidates: [], reasons: [problem.hard] };
+  if (setup.shape.kind === 'returned') return returnedSetup(ctx, publish, setup);
   // A status shared with the publish (`rc = publish; ...; rc = setup;`) may be reordered by the guard and
   // bail-out shapes under the 0/-errno convention; not an irq number that later code stores.
   const sharedStatus = setup.shape.kind === 'assign' && publish.shape.kind === 'assign' && setup.shape.variable === publish.shape.variable && !returnsIrq(setup);
@@ -75,4 +77,32 @@ export function hp001(ctx: Ctx): Built {
     candidates.push({ variant: 'move', title: `Move ${names}`, edits: [{ start: publish.stmt.startIndex, end: publish.stmt.startIndex, newText: src(ctx, setup.stmt) + nl }, del] });
   }
   return { candidates, reasons };
+}
+
+/**
+ * `...; return setup(cpu);` after the publish: set up first and bail out on failure; where the status was
+ * returned, the set-up has then succeeded, so `return 0;` returns the same under the 0/-errno convention.
+ */
+function returnedSetup(ctx: Ctx, publish: Site, setup: Site): Built {
+  const returned = `the function returns the result of \`${src(ctx, setup.call)}\``;
+  if (!returnsStatus(setup) || returnsIrq(setup)) return { candidates: [], reasons: [`${returned}, which is not known to be 0 or -errno, so moving it would change what the function returns`] };
+  const fn = functionOf(setup.stmt);
+  if (!fn || returnKind(fn) !== 'int') return { candidates: [], reasons: [`${returned} but does not return int`] };
+  const status = chooseStatus(ctx, { ...setup, shape: { kind: 'bare' } }, publish, between(publish.stmt, setup.stmt), true);
+  if (typeof status === 'string') return { candidates: [], reasons: [status] };
+  const { text, eol } = ctx;
+  const { ind, unit } = blockIndent(text, publish.stmt);
+  const lines = [`${status.name} = ${src(ctx, setup.call)};`, `if (${status.name})${eol}${ind}${unit}return ${status.name};`, src(ctx, publish.stmt)];
+  return {
+    candidates: [{
+      variant: 'bail-out',
+      title: `Set up first: move ${fnName(setup)} before ${fnName(publish)}, return on failure, else 0`,
+      edits: [
+        ...(status.declare ? [status.declare] : []),
+        { start: publish.stmt.startIndex, end: publish.stmt.endIndex, newText: lines.join(eol + ind) },
+        { start: setup.stmt.startIndex, end: setup.stmt.endIndex, newText: 'return 0;' },
+      ],
+    }],
+    reasons: [],
+  };
 }

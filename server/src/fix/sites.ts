@@ -11,6 +11,7 @@ export type Shape =
   | { kind: 'assign'; variable: string } // v = call;
   | { kind: 'declare'; variable: string } // int v = call;
   | { kind: 'condition' } // if (call) ... / if (!WARN_ON(call)) ...
+  | { kind: 'returned' } // return call;
   | { kind: 'other'; reason: string };
 
 export interface Site {
@@ -72,6 +73,7 @@ function shapeOf(stmt: SyntaxNode, call: SyntaxNode, lex: Lexicon): Shape {
     }
     return { kind: 'other', reason: `\`${call.text}\` is part of a larger condition whose other parts must stay put` };
   }
+  if (stmt.type === 'return_statement' && stmt.namedChild(0) && unparen(stmt.namedChild(0)!).id === call.id) return { kind: 'returned' };
   if (stmt.type === 'return_statement') return { kind: 'other', reason: `the function returns the result of \`${call.text}\`, so moving it would change what the function returns` };
   return { kind: 'other', reason: `\`${call.text}\` sits in a ${stmt.type.replace(/_/g, ' ')} that cannot be split` };
 }

@@ -54,6 +54,7 @@ export function setupLines(ctx: Ctx, setup: Site, status: string): string[] {
     case 'assign':
       return [stmtText];
     case 'bare':
+    case 'returned':
       return [`${status} = ${src(ctx, setup.call)};`];
     case 'wrap': {
       const s = setup.stmt.startIndex;

@@ -79,3 +79,13 @@ test('HP001 with a status shared by publish and set-up: guard keeps the check in
   assert.deepEqual(irq.fixes, []);
   assert.match(irq.refusal ?? '', /would change `ret`/);
 });
+
+test('HP001 where the set-up\'s status is returned: set up first, bail out, return 0 where it was returned', () => {
+  const { p, file, text, findings } = load('return-setup.c');
+  const out = fixesFor(p, file, text, one(findings, 'HP001'));
+  assert.deepEqual(out.fixes.map((x) => x.variant), ['bail-out'], out.refusal);
+  assert.equal(out.fixes[0].newText, text.replace(
+    '\terr = native_cpu_up(cpu, idle);\n\tif (err)\n\t\treturn err;\n\n\treturn xen_smp_intr_init(cpu);\n',
+    '\terr = xen_smp_intr_init(cpu);\n\tif (err)\n\t\treturn err;\n\terr = native_cpu_up(cpu, idle);\n\tif (err)\n\t\treturn err;\n\n\treturn 0;\n',
+  ));
+});
