@@ -19,8 +19,11 @@ export const src = (ctx: Ctx, n: SyntaxNode): string => ctx.text.slice(n.startIn
 
 export const fnName = (s: Site): string => `\`${s.event.callee}()\``;
 
-/** Whether the set-up reports a status a fix can check: the knowledge base says so for a direct call. */
+/** Whether the set-up reports a status a fix can check. */
 export function returnsStatus(s: Site): boolean {
+  // The core's events say so for wrappers that return the set-up's result; else only direct calls count.
+  const viaCore = (s.event as { returnsStatus?: boolean }).returnsStatus;
+  if (viaCore !== undefined) return viaCore;
   return !!s.event.entry.returnsStatus && s.event.via.length <= 1;
 }
 

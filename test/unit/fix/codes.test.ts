@@ -89,3 +89,19 @@ test('HP001 where the set-up\'s status is returned: set up first, bail out, retu
     '\terr = xen_smp_intr_init(cpu);\n\tif (err)\n\t\treturn err;\n\terr = native_cpu_up(cpu, idle);\n\tif (err)\n\t\treturn err;\n\n\treturn 0;\n',
   ));
 });
+
+test('set-ups behind wrappers: a wrapper returning the status gets the guard, a void one is only moved', () => {
+  const { p, file, text, findings } = load('wrapper.c');
+  const withStatus = fixesFor(p, file, text, one(findings, 'HP001', 'board_cpu_up'));
+  assert.equal(withStatus.fixes[0].variant, 'guard');
+  assert.equal(withStatus.fixes[0].newText, text.replace(
+    '\trc = native_cpu_up(cpu, tidle);\n\tWARN_ON(board_setup_ipis(cpu));\n',
+    '\trc = board_setup_ipis(cpu);\n\tWARN_ON(rc);\n\tif (!rc)\n\t\trc = native_cpu_up(cpu, tidle);\n',
+  ));
+  const quiet = fixesFor(p, file, text, one(findings, 'HP001', 'board_cpu_up_quiet'));
+  assert.deepEqual(quiet.fixes.map((x) => x.variant), ['move']);
+  assert.equal(quiet.fixes[0].newText, text.replace(
+    '\trc = native_cpu_up(cpu, tidle);\n\tboard_setup_ipis_quietly(cpu);\n',
+    '\tboard_setup_ipis_quietly(cpu);\n\trc = native_cpu_up(cpu, tidle);\n',
+  ));
+});
