@@ -7,7 +7,7 @@ import type { Finding } from '../core/types';
 import { fixAll, fixesFor } from '../fix/fixes';
 import type { TextEdit } from '../fix/edits';
 import { type ServerContext, uriToFile } from './context';
-import { spanToRange } from './diagnostics';
+import { skipReason, spanToRange } from './diagnostics';
 
 export const FIX_ALL_KIND = 'source.fixAll.hotplug-race';
 export const APPLY_ALL_COMMAND = 'hotplugRace.applyAllFixes';
@@ -41,6 +41,8 @@ export function registerCodeActions(ctx: ServerContext): void {
     if (!doc) return [];
     const only = params.context.only;
     const text = doc.getText();
+    // Documents the diagnostics skip (excluded, oversized, binary) get no fixes either.
+    if (skipReason(ctx, doc.uri, text)) return [];
     const file = uriToFile(doc.uri);
     const findings = ctx.findings(doc.uri);
     const actions: CodeAction[] = [];
@@ -89,6 +91,8 @@ export function registerCodeActions(ctx: ServerContext): void {
     if (version !== undefined && version !== doc.version) {
       return { applied: 0, message: `the document changed (version ${version} requested, now ${doc.version}); nothing applied` };
     }
+    const skipped = skipReason(ctx, uri, doc.getText());
+    if (skipped) return { applied: 0, message: `the document is not checked: ${skipped}` };
     ctx.flush(uri);
     const result = fixAll(ctx.project(), uriToFile(uri), doc.getText());
     if (!result.edits.length) {
