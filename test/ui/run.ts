@@ -30,7 +30,7 @@ const TESTS: UiTest[] = [
     name: 'shows the HP001 error in the Problems panel',
     async run(page) {
       await page.keyboard.press('Control+Shift+M');
-      const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'HP001' }).first();
+      const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'native_cpu_up' }).filter({ hasText: 'HP001' }).first();
       await row.waitFor({ timeout: 30_000 });
       const text = await row.innerText();
       if (!/native_cpu_up/.test(text)) throw new Error(`the problem does not name native_cpu_up: ${text}`);

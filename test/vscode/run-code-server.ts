@@ -20,7 +20,7 @@ const TESTS = path.join(REPO, 'out', 'test', 'vscode', 'suite', 'index.js');
 const STUB = path.join(REPO, 'test', 'vscode', 'stub');
 
 /** `vsix` given: the suite runs against that package installed into a fresh extensions dir; else against the repo folder. */
-export async function runSuiteInCodeServer(opts: { vsix?: string; timeoutMs?: number; label: string }): Promise<SuiteResult> {
+export async function runSuiteInCodeServer(opts: { vsix?: string; untrusted?: boolean; timeoutMs?: number; label: string }): Promise<SuiteResult> {
   const t0 = Date.now();
   const extensionsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hpr-cs-ext-'));
   const folder = copyFixtureWorkspace();
@@ -31,9 +31,12 @@ export async function runSuiteInCodeServer(opts: { vsix?: string; timeoutMs?: nu
     devPath = STUB;
     env.HOTPLUG_RACE_EXPECT_INSTALLED_IN = extensionsDir;
   }
-  const cs = await startCodeServer({ folder, extensionsDir, env });
+  if (opts.untrusted) env.HOTPLUG_RACE_EXPECT_UNTRUSTED = '1';
+  const cs = await startCodeServer({ folder, extensionsDir, env, untrusted: opts.untrusted });
   const browser = await launchChromium();
   let passed = 0, failed = 0, pending = 0;
+  let seen: string | undefined;
+  const expected = `installed-in=${env.HOTPLUG_RACE_EXPECT_INSTALLED_IN ?? '-'} untrusted=${!!opts.untrusted} isTrusted=${!opts.untrusted}`;
   try {
     const page = await browser.newPage();
     let finish!: (code: number) => void;
@@ -43,6 +46,8 @@ export async function runSuiteInCodeServer(opts: { vsix?: string; timeoutMs?: nu
       const line = format(...(Array.isArray(args) ? args : [args]));
       const m = /extension-host suite: (\d+) passed, (\d+) failed, (\d+) pending/.exec(line);
       if (m) [passed, failed, pending] = [Number(m[1]), Number(m[2]), Number(m[3])];
+      const mode = /extension-host suite: (installed-in=\S+ untrusted=\w+ isTrusted=\w+)/.exec(line);
+      if (mode) seen = mode[1];
       if (line.includes('open-vsx.org')) return; // the gallery lookup fails offline; harmless
       process.stdout.write(`[${opts.label}] ${line}\n`);
     });
@@ -56,6 +61,10 @@ export async function runSuiteInCodeServer(opts: { vsix?: string; timeoutMs?: nu
     ]);
     clearTimeout(timer);
     if (exitCode === -1) process.stdout.write(`[${opts.label}] timed out after ${timeoutMs / 1000} s\n${cs.output()}\n`);
+    if (seen !== expected) {
+      process.stdout.write(`[${opts.label}] the extension host did not run in the expected mode: expected "${expected}", saw "${seen ?? 'nothing'}"\n`);
+      return { exitCode: exitCode || 1, passed, failed: failed + 1, pending, ms: Date.now() - t0 };
+    }
     return { exitCode, passed, failed, pending, ms: Date.now() - t0 };
   } finally {
     await browser.close();

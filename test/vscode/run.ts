@@ -1,7 +1,8 @@
 // The tests in a real VS Code. `node out/test/vscode/run.js [suite|ui|all|electron|dev|vsix]`:
 //   suite (npm run test:vscode, the default): the extension-host suite in every available host:
 //     @vscode/test-electron when VSCODE_EXECUTABLE is set (or HOTPLUG_RACE_DOWNLOAD_VSCODE=1), then
-//     code-server (offline) against the source folder and against the installed .vsix;
+//     code-server (offline) against the source folder, against the installed .vsix, and against the
+//     installed .vsix in an untrusted workspace (restricted mode: the workspace rules file is ignored);
 //   ui (npm run test:ui): the Playwright UI tests in code-server; all: both.
 // With CI=true a missing host fails the run; locally it prints what to install and exits 0.
 import { spawnSync } from 'child_process';
@@ -27,9 +28,10 @@ function vsixPath(): string {
 async function main(): Promise<number> {
   const ci = process.env.CI === 'true' || process.env.CI === '1';
   const arg = process.argv[2] ?? 'suite';
-  const parts = arg === 'suite' ? ['electron', 'dev', 'vsix'] : arg === 'all' ? ['electron', 'dev', 'vsix', 'ui'] : [arg];
-  if (!parts.every((p) => ['electron', 'dev', 'vsix', 'ui'].includes(p))) {
-    console.error(`test:vscode: unknown part ${arg}; use suite, ui, all, electron, dev or vsix`);
+  const suite = ['electron', 'dev', 'vsix', 'untrusted'];
+  const parts = arg === 'suite' ? suite : arg === 'all' ? [...suite, 'ui'] : [arg];
+  if (!parts.every((p) => [...suite, 'ui'].includes(p))) {
+    console.error(`test:vscode: unknown part ${arg}; use suite, ui, all, ${suite.join(', ')}`);
     return 2;
   }
   const want = (p: string) => parts.includes(p);
@@ -45,7 +47,7 @@ async function main(): Promise<number> {
     if (r.exitCode !== 0 || r.passed === 0) failed = true;
   }
 
-  const needsOffline = want('dev') || want('vsix') || want('ui');
+  const needsOffline = want('dev') || want('vsix') || want('untrusted') || want('ui');
   // In CI (or when asked) install code-server on first use; it is ~1 min from the npm registry.
   if (needsOffline && !codeServerInstalled() && (ci || process.env.HOTPLUG_RACE_INSTALL_HOST === '1')) {
     console.log('test:vscode: installing code-server (scripts/install-code-server.sh)');
@@ -70,16 +72,18 @@ async function main(): Promise<number> {
     }
   } else {
     const vsix = vsixPath();
-    for (const mode of ['dev', 'vsix'] as const) {
+    for (const mode of ['dev', 'vsix', 'untrusted'] as const) {
       if (!want(mode)) continue;
-      if (mode === 'vsix' && !fs.existsSync(vsix)) {
+      if (mode !== 'dev' && !fs.existsSync(vsix)) {
         console.error(`test:vscode: ${vsix} is missing; run "npm run package" first.`);
         failed = true;
         continue;
       }
       ranAny = true;
-      const label = mode === 'dev' ? 'code-server (source folder)' : `code-server (installed ${path.basename(vsix)})`;
-      const r = await runSuiteInCodeServer({ label: mode, vsix: mode === 'vsix' ? vsix : undefined });
+      const label =
+        mode === 'dev' ? 'code-server (source folder)'
+        : `code-server (installed ${path.basename(vsix)}${mode === 'untrusted' ? ', untrusted workspace' : ''})`;
+      const r = await runSuiteInCodeServer({ label: mode, vsix: mode === 'dev' ? undefined : vsix, untrusted: mode === 'untrusted' });
       rows.push(`${label}: ${r.passed} passed, ${r.failed} failed, ${r.pending} pending, exit ${r.exitCode}, ${(r.ms / 1000).toFixed(1)} s`);
       if (r.exitCode !== 0 || r.passed === 0) failed = true;
     }

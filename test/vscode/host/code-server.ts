@@ -51,6 +51,8 @@ export interface StartOptions {
   /** Extra user settings. */
   settings?: Record<string, unknown>;
   env?: NodeJS.ProcessEnv;
+  /** Keep workspace trust on, so the folder opens untrusted (restricted mode). Default: trust off. */
+  untrusted?: boolean;
 }
 
 export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
@@ -61,7 +63,8 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
   fs.writeFileSync(
     path.join(userDataDir, 'User', 'settings.json'),
     JSON.stringify({
-      'security.workspace.trust.enabled': false,
+      'security.workspace.trust.enabled': !!opts.untrusted,
+      'security.workspace.trust.startupPrompt': 'never',
       'workbench.startupEditor': 'none',
       'workbench.tips.enabled': false,
       'extensions.autoCheckUpdates': false,
@@ -76,7 +79,8 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
   const args = [
     '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
     '--user-data-dir', userDataDir, '--extensions-dir', opts.extensionsDir,
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
+    '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override',
+    ...(opts.untrusted ? [] : ['--disable-workspace-trust']),
     opts.folder,
   ];
   let out = '';

@@ -60,4 +60,26 @@ describe('diagnostics', () => {
     await diagnosticsFor(fixtureUri('arch/x86/xen/smp_hvm.c'), (x) => x.length > 0);
     assert.deepEqual(hpDiagnostics(safe), []);
   });
+
+  it('applies the workspace rules file only in a trusted workspace', async () => {
+    const uri = fixtureUri('arch/arm/mach-board/platsmp.c');
+    await openFixture('arch/arm/mach-board/platsmp.c');
+    if (process.env.HOTPLUG_RACE_EXPECT_UNTRUSTED === '1') {
+      assert.equal(vscode.workspace.isTrusted, false);
+      // The rules file is ignored, so board_fw_boot_cpu() is unknown: analyse another file and check this one stayed clean.
+      await openFixture('arch/x86/xen/smp_hvm.c');
+      await diagnosticsFor(fixtureUri('arch/x86/xen/smp_hvm.c'), (x) => x.length > 0);
+      assert.deepEqual(hpDiagnostics(uri), []);
+      return;
+    }
+    assert.equal(vscode.workspace.isTrusted, true);
+    const ds = await diagnosticsFor(uri, (x) => x.length > 0);
+    // .hotplug-race.json makes board_fw_boot_cpu() an online-kick: "\tboard_fw_boot_cpu(cpu);" spans columns 1..23.
+    assert.deepEqual(ds.map((d) => [codeOf(d), d.severity, ...rangeOf(d)]), [['HP001', vscode.DiagnosticSeverity.Error, 9, 1, 9, 23]]);
+    assert.equal(
+      ds[0].message,
+      'CPU `cpu` is published online by `board_fw_boot_cpu()` at line 10 before its IPI vectors are set up by `xen_smp_intr_init()` at line 11.' +
+        ' No quick fix: the function returns the result of `xen_smp_intr_init(cpu)`, so moving it would change what the function returns.',
+    );
+  });
 });

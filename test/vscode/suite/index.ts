@@ -2,8 +2,14 @@
 import * as fs from 'fs';
 import Mocha from 'mocha';
 import * as path from 'path';
+import * as vscode from 'vscode';
 
 export function run(): Promise<void> {
+  // The runner checks this line: the environment it set must reach the extension host.
+  console.log(
+    `extension-host suite: installed-in=${process.env.HOTPLUG_RACE_EXPECT_INSTALLED_IN ?? '-'} ` +
+      `untrusted=${process.env.HOTPLUG_RACE_EXPECT_UNTRUSTED === '1'} isTrusted=${vscode.workspace.isTrusted}`,
+  );
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
   const grep = process.env.HOTPLUG_RACE_TEST_GREP;
   if (grep) mocha.grep(grep);
