@@ -1,7 +1,8 @@
 // `npm run bench`: hotplug-race against Coccinelle on Debian's linux-source-6.1, editor latency through the
 // language server, opening the tree as a workspace, and the simulator's speed. Prints each figure with its
 // target and PASS/FAIL, and writes them to .cache/bench-results.json.
-// Options: --runs N (alternating pairs, default 3), --skip-equivalence, --skip-lsp, --timeout-min M (per run),
+// Options: --runs N (alternating pairs, default 3), --skip-whole, --skip-arch, --skip-equivalence, --skip-lsp,
+// --timeout-min M (per run),
 // --max-rss-gib G (a scan above it is killed).
 import * as fs from 'fs';
 import * as os from 'os';
@@ -154,11 +155,15 @@ async function main(): Promise<void> {
   ensureTools();
   const tree = ensureKernelTree(ROOT);
   console.log(`# hotplug-race bench: ${tree}, ${os.availableParallelism()} CPUs, ${RUNS} alternating runs each`);
-  console.log('# whole tree');
-  await versus('whole tree', tree, 0.5);
-  console.log('# arch/');
-  await versus('arch', path.join(tree, 'arch'), undefined);
-  if (!flag('--skip-equivalence')) {
+  if (!flag('--skip-whole')) {
+    console.log('# whole tree');
+    await versus('whole tree', tree, 0.5);
+  }
+  if (!flag('--skip-arch')) {
+    console.log('# arch/');
+    await versus('arch', path.join(tree, 'arch'), undefined);
+  }
+  if (!flag('--skip-equivalence') && !flag('--skip-arch')) {
     console.log('# arch/: optimised vs plain');
     await equivalence(path.join(tree, 'arch'));
   }

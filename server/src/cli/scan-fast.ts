@@ -135,7 +135,10 @@ export async function fastScan(files: readonly string[], roots: string[], option
   let project = scratch;
   if (!sameOrder(scratch.files(), inOrder)) {
     project = new Project(kb, { functionBudgetMs: options.functionBudgetMs });
-    for (const f of inOrder) project.setFile(f, admitted.get(f)!.parsedText);
+    for (const f of inOrder) {
+      scratch.removeFile(f); // its tree can be collected while the rest is rebuilt
+      project.setFile(f, admitted.get(f)!.parsedText);
+    }
   }
   scratch = project;
   const lineStarts = new Map<string, number[]>();
