@@ -5,6 +5,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { loadavg } from 'node:os';
 
 const REPO_ROOT = resolve(__dirname, '..', '..');
 
@@ -12,6 +13,8 @@ interface FileResult {
   file: string;
   outcome: 'ok' | 'skipped-size' | 'skipped-binary' | 'unreadable' | 'threw' | 'timeout' | 'crash';
   ms: number;
+  /** CPU time of the analysis (user + system): the figure that means something on a shared machine. */
+  cpuMs: number;
   bytes: number;
   functions: number;
   findings: Record<string, number>;
@@ -43,7 +46,8 @@ function childMain(): void {
   process.on('message', (msg: { file: string }) => {
     const file = msg.file;
     const t0 = performance.now();
-    const r: FileResult = { file, outcome: 'ok', ms: 0, bytes: 0, functions: 0, findings: {} };
+    const c0 = process.cpuUsage();
+    const r: FileResult = { file, outcome: 'ok', ms: 0, cpuMs: 0, bytes: 0, functions: 0, findings: {} };
     try {
       const { text, skipped } = readIndexable(file, maxFileSize);
       if (skipped) r.outcome = skipped === 'size' ? 'skipped-size' : skipped === 'binary' ? 'skipped-binary' : 'unreadable';
@@ -63,6 +67,8 @@ function childMain(): void {
       r.detail = err instanceof Error ? (err.stack ?? err.message).split('\n').slice(0, 6).join(' | ') : String(err);
     }
     r.ms = Math.round(performance.now() - t0);
+    const cpu = process.cpuUsage(c0);
+    r.cpuMs = Math.round((cpu.user + cpu.system) / 1000);
     send({ result: r, hwmKb: vmKb('VmHWM') });
   });
   send({ hwmKb: vmKb('VmHWM') });
@@ -155,7 +161,7 @@ class Worker {
       this.current = undefined;
       const killedByUs = signal === 'SIGKILL' && Date.now() - cur.t0 >= this.timeoutMs;
       const r: FileResult = {
-        file: cur.file, outcome: killedByUs ? 'timeout' : 'crash', ms: Date.now() - cur.t0, bytes: 0, functions: 0, findings: {},
+        file: cur.file, outcome: killedByUs ? 'timeout' : 'crash', ms: Date.now() - cur.t0, cpuMs: 0, bytes: 0, functions: 0, findings: {},
         detail: killedByUs ? `no result within ${this.timeoutMs} ms` : `child exited: code ${code} signal ${signal}; ${stderr.slice(-600)}`,
       };
       this.spawn();
@@ -230,7 +236,9 @@ async function parentMain(o: Options): Promise<number> {
     threw: count('threw'), timeouts: count('timeout'), crashes: count('crash'), unhandledRejections: rejections.length,
     functions: results.reduce((n, r) => n + r.functions, 0), findings, peakRssMb: Math.round(peakKb / 1024),
     medianMs: median(results.filter((r) => r.outcome === 'ok').map((r) => r.ms)),
-    slowest: slowest.map((r) => ({ file: relative(o.root, r.file), ms: r.ms, bytes: r.bytes, outcome: r.outcome })),
+    slowest: slowest.map((r) => ({ file: relative(o.root, r.file), ms: r.ms, cpuMs: r.cpuMs, bytes: r.bytes, outcome: r.outcome })),
+    slowestCpu: [...results].sort((a, b) => b.cpuMs - a.cpuMs).slice(0, 15).map((r) => ({ file: relative(o.root, r.file), ms: r.ms, cpuMs: r.cpuMs, bytes: r.bytes })),
+    loadAverage: loadavg(),
     failures: results.filter((r) => ['threw', 'timeout', 'crash'].includes(r.outcome)).map((r) => ({ file: relative(o.root, r.file), outcome: r.outcome, detail: r.detail })),
     rejections: rejections.slice(0, 50),
   };
@@ -242,7 +250,10 @@ async function parentMain(o: Options): Promise<number> {
   console.log(`functions: ${summary.functions}; findings: ${JSON.stringify(findings)}`);
   console.log(`median ${summary.medianMs} ms per analysed file; peak RSS of a worker ${summary.peakRssMb} MB`);
   console.log('slowest files:');
-  for (const s of summary.slowest) console.log(`  ${String(s.ms).padStart(7)} ms  ${s.file} (${s.bytes} bytes, ${s.outcome})`);
+  for (const s of summary.slowest) console.log(`  ${String(s.ms).padStart(7)} ms  ${s.file} (${s.bytes} bytes, ${s.outcome}, ${s.cpuMs} ms CPU)`);
+  console.log('most CPU:');
+  for (const s of summary.slowestCpu) console.log(`  ${String(s.cpuMs).padStart(7)} ms CPU  ${s.file} (${s.bytes} bytes, ${s.ms} ms wall)`);
+  console.log(`load average at the end: ${summary.loadAverage.map((x) => x.toFixed(1)).join(' ')}`);
   console.log(`crashes ${summary.crashes}, timeouts ${summary.timeouts}, thrown errors ${summary.threw}, unhandled rejections ${summary.unhandledRejections}`);
   console.log(`report: ${o.out}`);
   return summary.crashes + summary.timeouts + summary.threw + summary.unhandledRejections ? 1 : 0;
