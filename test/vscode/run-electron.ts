@@ -15,8 +15,7 @@ export async function runSuiteInElectron(): Promise<{ exitCode: number; passed: 
   const exe = process.env.VSCODE_EXECUTABLE;
   if (exe && !fs.existsSync(exe)) throw new Error(`VSCODE_EXECUTABLE=${exe} does not exist`);
   const folder = copyFixtureWorkspace();
-  // The suite prints its counts; capture the host's stdout by running it ourselves is not possible,
-  // so the suite also writes them to this file.
+  // VS Code's output is passed through to ours; the suite also writes its counts to this file for the summary.
   const resultFile = path.join(folder, '..', `hpr-electron-result-${process.pid}.txt`);
   let exitCode: number;
   try {
