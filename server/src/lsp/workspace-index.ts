@@ -6,10 +6,15 @@ import picomatch from 'picomatch';
 import { DidChangeWatchedFilesNotification, FileChangeType, WatchKind } from 'vscode-languageserver/node';
 import type { KnowledgeBase } from '../core/kb/kb';
 import { compileTokens, identifierPattern, prefilterFixpoint } from '../core/prefilter';
+import { searchFiles } from '../cli/scan-workers';
 import type { Role } from '../core/types';
 import { type ServerContext, uriToFile } from './context';
 
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn']);
+/** Workspaces with this many files are searched by ripgrep or worker threads. */
+const BIG_SEARCH = 2000;
+/** At most this many files are parsed into the index; a stated limit, not a stall on a whole kernel tree. */
+export const INDEX_CAP = 4000;
 /** Yield to pending requests after this much work. */
 const SLICE_MS = 15;
 
@@ -130,6 +135,13 @@ export function registerWorkspaceIndex(ctx: ServerContext): void {
       // of functions that got a summary (and the ops-table fields they are stored in) until nothing changes.
       const result = await prefilterFixpoint(files, kbTokens, {
         search: async (rest, toks) => {
+          ctx.log.trace(`hotplug-race: index: searching ${rest.length} files for ${toks.length} names (${Date.now() - t0} ms)`);
+          if (rest.length >= BIG_SEARCH) {
+            // A big tree: ripgrep or worker threads, off this thread. Binary files are then skipped silently.
+            const hits = new Set(await searchFiles(rest, toks, { roots: folders }));
+            if (!alive()) throw new Cancelled();
+            return rest.filter((f) => hits.has(f) || open.has(f));
+          }
           const matcher = compileTokens(toks);
           const hits: string[] = [];
           for (let i = 0; i < rest.length; i++) {
@@ -147,10 +159,15 @@ export function registerWorkspaceIndex(ctx: ServerContext): void {
           return hits;
         },
         admit: async (add) => {
+          ctx.log.trace(`hotplug-race: index: parsing ${add.length} files (${Date.now() - t0} ms)`);
           const texts: string[] = [];
-          for (let i = 0; i < add.length; i++) {
-            await breathe(i, add.length, 'analysing');
-            const file = add[i];
+          // Past the cap, the rest of this round is dropped and widening stops.
+          const capped = admittedNow.size + add.length > INDEX_CAP;
+          const take = capped ? add.slice(0, Math.max(0, INDEX_CAP - admittedNow.size)) : add;
+          if (capped) tellOnce('cap', `Hotplug Race: more than ${INDEX_CAP} files can matter; the index keeps ${INDEX_CAP}, so wrappers defined in the others are not followed.`);
+          for (let i = 0; i < take.length; i++) {
+            await breathe(i, take.length, 'analysing');
+            const file = take[i];
             admittedNow.add(file);
             if (open.has(file)) {
               texts.push(ctx.documents.all().find((d) => uriToFile(d.uri) === file)?.getText() ?? '');
@@ -160,13 +177,18 @@ export function registerWorkspaceIndex(ctx: ServerContext): void {
             if (text === undefined) continue;
             try {
               ctx.project().setFile(file, text);
+              // Facts now, a file at a time, so the summaries later do not block for the whole tree at once.
+              ctx.project().functions(file);
             } catch (err) {
               ctx.log.error(`hotplug-race: indexing ${file} failed`, err);
               continue;
             }
             texts.push(text);
           }
-          return relevantNames(ctx, add, texts);
+          if (capped) return [];
+          const names = relevantNames(ctx, take, texts);
+          ctx.log.trace(`hotplug-race: index: ${names.size} summarised names (${Date.now() - t0} ms)`);
+          return names;
         },
       });
       if (!alive()) return;
