@@ -6,7 +6,7 @@ import { fileFacts, FileFacts, FnFacts } from './functions';
 import { SummaryTable, SummaryEffect } from './summaries';
 import { BudgetExceeded, checkFunction, ROLES_FOR_HOVER } from './checks';
 import { Suppressions } from './suppress';
-import { eventsOf, spanOf, kbEntriesFor } from './events';
+import { eventsOf, spanOf, kbEntriesFor, Resolver } from './events';
 
 export type { TreeEdit } from './parse';
 export type { SummaryEffect } from './summaries';
@@ -135,6 +135,12 @@ export class Project {
     this.ensureSummaries();
     const s = this.table.summary(name);
     return s ? [...s] : undefined;
+  }
+
+  /** The resolver the checks use (KB, summaries, ops-table fields), for eventsOf(callSite, resolver, file). */
+  resolver(): Resolver {
+    this.ensureSummaries();
+    return this.table;
   }
 
   /** Facts of every function named `name` (for the simulator and fixes). */
