@@ -21,6 +21,9 @@ export function hp001(ctx: Ctx): Built {
     return { candidates: [], reasons: [`${fnName(setup)} does not follow ${fnName(publish)} in the same block`] };
   }
   if (setup.shape.kind === 'other') return { candidates: [], reasons: [setup.shape.reason] };
+  if (publish.stmt.type === 'declaration' && setup.stmt.type !== 'declaration') {
+    return { candidates: [], reasons: [`${fnName(publish)} is called in a declaration; moving code before it would put statements before declarations`] };
+  }
   const jumped = [publish.stmt, ...between(publish.stmt, setup.stmt)];
   const problem = moveProblem(ctx, setup, jumped, 'set-up', publish.call);
   if (problem.hard) return { candidates: [], reasons: [problem.hard] };
@@ -73,6 +76,8 @@ export function hp001(ctx: Ctx): Built {
     reasons.push(problem.resultUse);
     const group = groupMove(ctx, setup, publish, jumped);
     if (typeof group !== 'string') candidates.push(group);
+  } else if (dropsStatus(setup)) {
+    reasons.push(`${fnName(setup)} drops the status of \`${setup.event.entry.name}()\`, so a failed set-up would still be published; make it return the status`);
   } else {
     candidates.push({ variant: 'move', title: `Move ${names}`, edits: [{ start: publish.stmt.startIndex, end: publish.stmt.startIndex, newText: src(ctx, setup.stmt) + nl }, del] });
   }
@@ -105,4 +110,9 @@ function returnedSetup(ctx: Ctx, publish: Site, setup: Site): Built {
     }],
     reasons: [],
   };
+}
+
+/** A wrapper around a status-returning set-up that does not pass the status on. */
+function dropsStatus(setup: Site): boolean {
+  return !!setup.event.entry.returnsStatus && !returnsStatus(setup);
 }

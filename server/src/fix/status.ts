@@ -39,6 +39,7 @@ export function chooseStatus(ctx: Ctx, setup: Site, publish: Site, region: Synta
   const name = freshStatusName(fn);
   const point = declarationPoint(fn);
   if (!point) return 'the function has no body to declare a status variable in';
+  if (point.after && point.after.endIndex > publish.stmt.startIndex) return `${fnName(publish)} is among the declarations; there is no place for a status variable before it`;
   if (point.after) {
     return { name, declare: { start: point.after.endIndex, end: point.after.endIndex, newText: `${ctx.eol}${indentAt(ctx.text, point.after.startIndex)}int ${name};` } };
   }
