@@ -93,7 +93,8 @@ function pairCheck(ctx: Ctx, code: 'HP001' | 'HP003', isFirst: (e: CoreEvent) =>
       const prefix: number[] = [];
       for (let s: string | undefined = hit; s; s = parent.get(s)) prefix.unshift(+s.split('|')[0]);
       // Suffix: P -> a `second` event on the same CPU from another call site, before the CPU variable changes.
-      const isS = (e: CoreEvent) => e.cpu === P.cpu && isSecond(e) && e.callSite !== P.callSite;
+      // One call site does not pair with itself (the callee reports its own problem), unless it is a macro use.
+      const isS = (e: CoreEvent) => e.cpu === P.cpu && isSecond(e) && (e.callSite !== P.callSite || !!(P.macro && e.macro));
       let found: { pos: Pos; path: number[] } | undefined;
       const j = evs[n].findIndex((e, k) => k > i && isS(e));
       if (j >= 0) found = { pos: { node: n, index: j }, path: [] };

@@ -52,6 +52,8 @@ export interface CoreEvent extends Event {
   may?: boolean;
   /** Position of the call site in the function, for ordering. */
   order: number;
+  /** Expanded from a function-like macro: events of one use may pair with each other. */
+  macro?: boolean;
 }
 
 export interface Resolver {
@@ -60,6 +62,8 @@ export interface Resolver {
   summary(name: string, file?: string): readonly SummaryEffect[] | undefined;
   /** Functions stored into a struct field (ops tables); `file` prefers the stores made in that file. */
   fieldTargets(field: string, file?: string): readonly string[];
+  /** True when `name`, called from `file`, is a function-like macro (its events are expanded in place). */
+  isMacro?(name: string, file?: string): boolean;
 }
 
 
@@ -267,7 +271,10 @@ export function eventsOf(cs: CallSite, r: Resolver, file?: string): CoreEvent[] 
     const s = r.summary(name, file);
     if (s) fromSummary(s, [...prefix, name]);
   };
-  if (cs.name !== undefined) byName(cs.name, []);
+  if (cs.name !== undefined) {
+    byName(cs.name, []);
+    if (r.isMacro?.(cs.name, file)) for (const e of out) e.macro = true;
+  }
   else if (cs.field !== undefined) {
     const kbHits = kbEntriesFor(cs, r.kb);
     for (const e of kbHits) fromEntry(e, [cs.callee]);

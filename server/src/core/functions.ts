@@ -1,7 +1,7 @@
 // Per-function facts that do not depend on other functions: CFG, call sites, CPU identity, ops-table stores.
 import type { Span } from './types';
 import type { KnowledgeBase } from './kb/kb';
-import { Parsed, SyntaxNode, recoveryTrees, findAll } from './parse';
+import { Parsed, SyntaxNode, recoveryTrees, findAll, parseText } from './parse';
 import { buildCfg, Cfg, CfgBudgetExceeded, declaratorName, stripParens } from './cfg';
 import { findSelfVars } from './cpu-identity';
 import { CallSite, collectCallSites, spanOf } from './events';
@@ -29,6 +29,8 @@ export interface FnFacts {
   mustNodes?: Set<number>;
   /** 'budget' when building the CFG ran out of time (read after `calls`). */
   readonly error?: string;
+  /** A function-like macro read as a function: it has a summary, but no findings of its own. */
+  synthetic?: boolean;
 }
 
 export interface FieldStore {
@@ -69,7 +71,81 @@ export function fileFacts(file: string, parsed: Parsed, kb: KnowledgeBase, budge
     }
   }
   functions.sort((a, b) => a.span.start - b.span.start);
+  functions.push(...macroFunctions(file, parsed, kb, budgetMs));
   return { functions, stores: storesOf(file, parsed.parsedText) };
+}
+
+// `#define NAME(a, b) body`, with line continuations.
+const MACRO_RE = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)\(([^)\n]*)\)((?:[^\n\\]|\\[^])*)/gm;
+
+/**
+ * Function-like macros whose body makes calls, read as functions so that `#define BOOT(c) native_cpu_up(c, NULL)`
+ * summarises like a wrapper. Parsed only when the summaries need them (the relevance fixpoint).
+ */
+function macroFunctions(file: string, parsed: Parsed, kb: KnowledgeBase, budgetMs: number): FnFacts[] {
+  const out: FnFacts[] = [];
+  const text = parsed.parsedText;
+  if (!text.includes('define')) return out;
+  MACRO_RE.lastIndex = 0;
+  for (let m = MACRO_RE.exec(text); m; m = MACRO_RE.exec(text)) {
+    const [whole, name, paramText, rawBody] = m;
+    const body = rawBody.replace(/\\\r?\n/g, ' ').replace(/\/\*[^]*?\*\/|\/\/.*$/g, ' ').trim();
+    if (!body.includes('(') || kb.forFunction(name).length) continue;
+    const params = paramText.split(',').map((p) => p.trim()).filter((p) => /^[A-Za-z_]\w*$/.test(p));
+    const expression = !body.includes(';') && !/^(do|if|for|while|switch)\b/.test(body);
+    const synth = `${expression ? 'long' : 'void'} ${name}(${params.map((p) => `long ${p}`).join(', ')})\n{\n\t${expression ? `return ${body};` : `${body};`}\n}\n`;
+    const start = m.index + whole.indexOf(name, whole.indexOf('define'));
+    const line = text.slice(0, start).split('\n').length - 1;
+    const col = start - (text.lastIndexOf('\n', start - 1) + 1);
+    const nameSpan: Span = { start, end: start + name.length, startLine: line, startCol: col, endLine: line, endCol: col + name.length };
+    let inner: FnFacts | undefined;
+    const real = () => {
+      if (inner) return inner;
+      const p = parseText(synth, kb.lexicon.loopMacroPrefixes);
+      const n = findAll(p.tree.rootNode, FN, NOT_INTO)[0];
+      inner = (n && functionFacts(file, n, p, kb, budgetMs)) || undefined;
+      if (!inner) {
+        // A body that does not parse as C: a function without effects.
+        const q = parseText('void m(void)\n{\n}\n', []);
+        inner = functionFacts(file, findAll(q.tree.rootNode, FN, NOT_INTO)[0], q, kb, budgetMs)!;
+      }
+      return inner;
+    };
+    const calledNames = new Set<string>();
+    const calledFields = new Set<string>();
+    CALL_RE.lastIndex = 0;
+    for (let c = CALL_RE.exec(body); c; c = CALL_RE.exec(body)) (c[1] ? calledFields : calledNames).add(c[2]);
+    calledNames.delete(name);
+    out.push({
+      name,
+      file,
+      get node() {
+        return real().node;
+      },
+      span: { ...nameSpan, start: m.index, end: m.index + whole.length },
+      nameSpan,
+      params,
+      returnsVoid: !expression,
+      isStatic: true,
+      calledNames,
+      calledFields,
+      get cfg() {
+        return real().cfg;
+      },
+      get calls() {
+        return real().calls;
+      },
+      get selfVars() {
+        return real().selfVars;
+      },
+      get error() {
+        return inner?.error;
+      },
+      returnsResult: (id) => real().returnsResult(id),
+      synthetic: true,
+    });
+  }
+  return out;
 }
 
 // `.field = fn,` in initialisers and `x.field = fn;` / `x->field = &fn;` in code.

@@ -79,7 +79,7 @@ export class Project {
     if (!st) return undefined;
     this.ensureSummaries();
     const facts = this.factsOf(file, st);
-    const fn = facts.functions.find((f) => f.span.start <= offset && offset < f.span.end);
+    const fn = facts.functions.find((f) => !f.synthetic && f.span.start <= offset && offset < f.span.end);
     if (!fn) return undefined;
     if (fn.nameSpan.start <= offset && offset <= fn.nameSpan.end) {
       const s = this.table.summary(fn.name, fn.file);
@@ -119,7 +119,7 @@ export class Project {
   functions(file: string): { name: string; span: Span }[] {
     const st = this.files_.get(file);
     if (!st) return [];
-    return this.factsOf(file, st).functions.map((f) => ({ name: f.name, span: f.span }));
+    return this.factsOf(file, st).functions.filter((f) => !f.synthetic).map((f) => ({ name: f.name, span: f.span }));
   }
 
   tree(file: string): Tree | undefined {
@@ -148,7 +148,7 @@ export class Project {
     const out: FnFacts[] = [];
     for (const [f, st] of this.files_) {
       if (file && f !== file) continue;
-      for (const fn of this.factsOf(f, st).functions) if (fn.name === name) out.push(fn);
+      for (const fn of this.factsOf(f, st).functions) if (fn.name === name && !fn.synthetic) out.push(fn);
     }
     return out;
   }
@@ -191,7 +191,7 @@ export class Project {
     const out: Finding[] = [];
     st.suppress ??= new Suppressions(st.parsed.text, st.parsed.tree);
     for (const fn of facts.functions) {
-      if (!this.table.isRelevant(fn)) continue;
+      if (fn.synthetic || !this.table.isRelevant(fn)) continue;
       if (fn.calls && fn.error === 'budget') {
         out.push(budgetFinding(fn, this.budget));
         continue;

@@ -35,6 +35,11 @@ export class SummaryTable implements Resolver {
     return all;
   }
 
+  isMacro(name: string, file?: string): boolean {
+    const defs = this.pick(name, file);
+    return defs.length > 0 && defs.every((d) => d.synthetic);
+  }
+
   summary(name: string, file?: string): readonly SummaryEffect[] | undefined {
     const defs = this.pick(name, file);
     if (defs.length === 1) {

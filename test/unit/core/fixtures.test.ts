@@ -13,6 +13,7 @@ const SETS: { title: string; files: string[] }[] = [
   { title: 'ops tables from designated initialisers and assignments, across files', files: ['xfile/ops-def.c', 'xfile/ops-use.c'] },
   { title: 'same static names in two files resolve to their own file', files: ['dup/bad.c', 'dup/good.c'] },
   { title: 'ops-table fields resolve to the stores in the nearest directory', files: ['near/arch1/table.c', 'near/arch1/use.c', 'near/arch2/table.c', 'near/arch2/use.c'] },
+  { title: 'function-like macros summarise like wrappers', files: ['macros.c'] },
   { title: 'syntax errors earlier in the file', files: ['syntax-errors.c'] },
   { title: '#if/#ifdef branches are all possible paths', files: ['ifdef.c'] },
   { title: 'suppression comments', files: ['suppress.c'] },
