@@ -175,4 +175,5 @@ export const BUILTIN_LEXICON: Lexicon = {
   loopMacroPrefixes: ['for_each_', 'list_for_each', 'hlist_for_each'],
   apEntryFunctions: ['start_secondary', 'secondary_start_kernel', 'smp_callin', 'cpu_bringup', 'cpu_bringup_and_idle', 'smp_start_secondary', 'start_kernel_secondary', 'csky_start_secondary', 'secondary_start_kernel_c'],
   apEntryCalls: ['notify_cpu_starting', 'cpu_startup_entry', 'cpuhp_ap_sync_alive', 'cpuhp_online_idle'],
+  bootCpuPublishers: ['boot_cpu_init', 'mark_bsp_online', 'smp_prepare_boot_cpu', 'native_smp_prepare_boot_cpu', 'smp_setup_processor_id'],
 };

@@ -24,6 +24,11 @@ export interface Lexicon {
   apEntryFunctions?: string[];
   /** Calls that mark their caller as booting-CPU code: notify_cpu_starting(), cpu_startup_entry(). */
   apEntryCalls?: string[];
+  /**
+   * Functions that publish the boot CPU online while it is the only CPU (boot_cpu_init, mark_bsp_online): no other
+   * CPU exists to send an IPI yet, so their publish is not a race and need not reach callers' summaries.
+   */
+  bootCpuPublishers?: string[];
 }
 
 export class KnowledgeBase {
