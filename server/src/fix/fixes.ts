@@ -5,7 +5,7 @@ import type { Lexicon } from '../core/kb/kb';
 import type { Finding } from '../core/types';
 import { buildCandidates, type Variant } from './candidates';
 import { applyEdits, editsBetween, type TextEdit } from './edits';
-import { parseC, syntaxErrorCount } from './syntax';
+import { parseC, parseFunction, syntaxErrorCount } from './syntax';
 import { findingKey, verifyFix, type AnalysisHost } from './verify';
 
 export type { TextEdit } from './edits';
@@ -88,7 +88,7 @@ export function fixesFor(host: FixHost, file: string, text: string, finding: Fin
 function compute(host: FixHost, file: string, text: string, finding: Finding, lex: Lexicon, entry: CacheEntry, firstOnly: boolean): FixOutcome {
   if (text.length > MAX_TEXT) return { fixes: [], refusal: 'the file is too large for automatic fixes' };
   let built;
-  const tree = parseC(text, lex.loopMacroPrefixes);
+  const tree = parseFunction(text, finding.functionSpan.start, finding.functionSpan.end, lex.loopMacroPrefixes);
   try {
     built = buildCandidates(text, tree.rootNode, finding, lex);
   } catch (e) {
@@ -105,7 +105,7 @@ function compute(host: FixHost, file: string, text: string, finding: Finding, le
       reasons.push(`internal error in the ${c.variant} fix: ${e instanceof Error ? e.message : String(e)}`);
       continue;
     }
-    entry.errors ??= syntaxErrorCount(tree.rootNode);
+    entry.errors ??= syntaxErrorCount(parseC(text, lex.loopMacroPrefixes).rootNode);
     entry.before ??= host.findingsForText(file, text);
     const t0 = Date.now();
     const v = verifyFix(host, file, text, newText, finding, entry.before, entry.errors, lex.loopMacroPrefixes);
@@ -139,7 +139,7 @@ export function fixRefusal(host: FixHost, finding: Finding, text?: string): stri
       const t = textOf(host, finding.file, text);
       if (t === undefined) return undefined;
       const lex = lexiconOf(host);
-      const built = buildCandidates(t, parseC(t, lex.loopMacroPrefixes).rootNode, finding, lex);
+      const built = buildCandidates(t, parseFunction(t, finding.functionSpan.start, finding.functionSpan.end, lex.loopMacroPrefixes).rootNode, finding, lex);
       return built.candidates.length ? undefined : built.reasons[0] ?? 'no fix applies here';
     }
     const r = preferredFix(host, finding, text);

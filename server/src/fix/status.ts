@@ -73,7 +73,8 @@ export function stopsOnFailure(ctx: Ctx, setup: Site): boolean {
 }
 
 export function bailLine(ctx: Ctx, publish: Site, status: string): { line: string; how: string } | string {
-  const fn = functionOf(publish.stmt)!;
+  const fn = functionOf(publish.stmt);
+  if (!fn) return 'the calls are not inside a function';
   const label = errorLabel(fn, publish.stmt, status);
   if (label) return { line: `goto ${label};`, how: `goto ${label}` };
   const kind = returnKind(fn);

@@ -67,3 +67,12 @@ export function enclosing(n: SyntaxNode, type: string): SyntaxNode | undefined {
   for (let p = n.parent; p; p = p.parent) if (p.type === type) return p;
   return undefined;
 }
+
+/**
+ * Parses only the function at [start, end): everything else is blanked (line ends kept), so offsets stay
+ * those of `text` and broken code elsewhere in the file cannot swallow the function into an ERROR node.
+ */
+export function parseFunction(text: string, start: number, end: number, loopPrefixes?: readonly string[]): Tree {
+  const blank = (t: string) => t.replace(/[^\r\n]/g, ' ');
+  return parseC(blank(text.slice(0, start)) + text.slice(start, end) + blank(text.slice(end)), loopPrefixes);
+}

@@ -46,3 +46,12 @@ test('non-ASCII text before the function (UTF-16 offsets) does not shift the edi
     '\trc = xen_smp_intr_init(cpu);\n\tWARN_ON(rc);\n\tif (!rc)\n\t\trc = native_cpu_up(cpu, tidle);\n',
   ));
 });
+
+test('broken code earlier in the file: the fix still applies, the broken part is untouched', () => {
+  const { p, file, text, findings } = load('after-broken.c');
+  const out = fixesFor(p, file, text, one(findings, 'HP001'));
+  assert.equal(out.fixes[0]?.newText, text.replace(
+    '\trc = native_cpu_up(cpu, tidle);\n\tWARN_ON(xen_smp_intr_init(cpu));\n',
+    '\trc = xen_smp_intr_init(cpu);\n\tWARN_ON(rc);\n\tif (!rc)\n\t\trc = native_cpu_up(cpu, tidle);\n',
+  ), out.refusal);
+});
