@@ -40,6 +40,8 @@ function shapeOf(stmt: SyntaxNode, call: SyntaxNode, lex: Lexicon): Shape {
     if (!e) return { kind: 'other', reason: 'empty statement' };
     const expr = unparen(e);
     if (expr.id === call.id) return { kind: 'bare' };
+    // `(void)setup(cpu);` discards the result on purpose: the same as a bare call.
+    if (expr.type === 'cast_expression' && expr.childForFieldName('type')?.text === 'void' && unparen(expr.childForFieldName('value')!).id === call.id) return { kind: 'bare' };
     if (expr.type === 'assignment_expression' && expr.child(1)?.type === '=') {
       const left = expr.childForFieldName('left');
       const right = expr.childForFieldName('right');

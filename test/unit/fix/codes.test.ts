@@ -111,3 +111,13 @@ test('a publish inside a declaration: nothing is put before the declarations', (
   assert.deepEqual(out.fixes, []);
   assert.match(out.refusal ?? '', /called in a declaration/);
 });
+
+test('HP002 on a (void)-cast set-up: the cast goes, the result is kept and checked', () => {
+  const src = load('hp002.c').text.replace('\tWARN_ON(xen_smp_intr_init(cpu));', '\t(void)xen_smp_intr_init(cpu);');
+  const { p, file, text, findings } = load('hp002.c', src);
+  const out = fixesFor(p, file, text, one(findings, 'HP002'));
+  assert.equal(out.fixes[0].newText, text.replace(
+    '\t(void)xen_smp_intr_init(cpu);\n\trc = native_cpu_up(cpu, tidle);\n',
+    '\trc = xen_smp_intr_init(cpu);\n\tif (!rc)\n\t\trc = native_cpu_up(cpu, tidle);\n',
+  ));
+});
