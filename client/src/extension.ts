@@ -20,6 +20,7 @@ const DOCUMENT_SELECTOR = [
   { scheme: 'file', language: 'c' },
   { scheme: 'file', pattern: '**/*.h' },
   { language: 'json', pattern: '**/.hotplug-race.json' },
+  { language: 'jsonc', pattern: '**/.hotplug-race.json' },
 ];
 
 export function activate(context: vscode.ExtensionContext): HotplugRaceApi {
