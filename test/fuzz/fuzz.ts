@@ -38,14 +38,18 @@ export interface FuzzReport {
   failed: number;
   failures: Failure[];
   requests: number;
-  slowest: { ms: number; method: string; run: number; mutations: string[] }[];
+  slowest: { ms: number; cpuMs: number; method: string; run: number; mutations: string[] }[];
   peakRssMb: number;
   restarts: number;
+  /** Runs with requests late in wall time although the server used less CPU than the bound (a busy machine). */
+  starved: number;
   seconds: number;
+  /** CPU seconds used by the server processes, all restarts included. */
+  serverCpuSeconds: number;
 }
 
 /** How long a server that missed the bound gets to answer again before it counts as hung. */
-const RECOVERY_MS = 60_000;
+const RECOVERY_MS = 120_000;
 
 export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
 export const CORPUS_DIR = join(REPO_ROOT, 'test', 'fuzz', 'corpus');
@@ -121,6 +125,8 @@ class Session {
 interface RunResult {
   problems: string[];
   answers: Answer[];
+  /** Requests were late in wall time but the server used less CPU than the bound: the machine was busy. */
+  starved: boolean;
 }
 
 async function execute(s: Session, sc: Scenario, root: string, opts: FuzzOptions): Promise<RunResult> {
@@ -137,12 +143,27 @@ async function execute(s: Session, sc: Scenario, root: string, opts: FuzzOptions
   inflight.push(c.request('textDocument/hover', { textDocument: { uri: sc.uri }, position: { line: 0, character: 0 } }, opts.timeoutMs));
   const answers = await Promise.all(inflight);
   for (const a of answers) {
-    if (a.kind === 'timeout') problems.push(`no answer to ${a.method} within ${opts.timeoutMs} ms`);
-    else if (a.kind === 'error' && a.error && ![-32601, -32602, -32800].includes(a.error.code)) {
+    if (a.kind === 'error' && a.error && ![-32601, -32602, -32800].includes(a.error.code)) {
       // Method not found, invalid params (the fuzzer sends bad command arguments) and cancelled are answers;
       // anything else is a handler that threw.
       problems.push(`${a.method} answered error ${a.error.code}: ${a.error.message.slice(0, 300)}`);
     }
+  }
+  const late = answers.filter((a) => a.kind === 'timeout');
+  let starved = false;
+  if (late.length && c.alive) {
+    // Late in wall time. Give the server a minute to answer again, then judge by the CPU it used meanwhile:
+    // on a shared machine a request can be late only because the server got no CPU.
+    const probe = await c.request('textDocument/hover', { textDocument: { uri: sc.uri }, position: { line: 0, character: 0 } }, RECOVERY_MS);
+    const cpuMs = c.cpuMsSince(Math.min(...late.map((a) => a.cpuAtSend)));
+    const waitMs = Math.round(c.runQueueMs() - Math.min(...late.map((a) => a.waitAtSend)));
+    const what = `${late.length} request(s) (first: ${late[0].method}) had no answer within ${opts.timeoutMs} ms`;
+    const cost = `server CPU ${cpuMs} ms, waiting for a CPU ${waitMs} ms`;
+    if (probe.kind === 'timeout' || probe.kind === 'dead') problems.push(`hung: ${what}, nor a further ${RECOVERY_MS} ms later (${cost})`);
+    else if (cpuMs > opts.timeoutMs) problems.push(`slow: ${what}; answering again took ${probe.ms} ms more (${cost})`);
+    // Late, but neither busy nor kept off the CPU for long: the server sat idle while a request waited.
+    else if (cpuMs + waitMs < opts.timeoutMs / 2) problems.push(`idle while late: ${what} (${cost})`);
+    else starved = true;
   }
   if (!c.alive) problems.push(`server died: ${c.exitInfo}; stderr: ${c.stderr.slice(-800)}`);
   c.sampleRss();
@@ -157,7 +178,7 @@ async function execute(s: Session, sc: Scenario, root: string, opts: FuzzOptions
     }
   }
   for (const e of c.protocolErrors.splice(0)) problems.push(e);
-  return { problems, answers };
+  return { problems, answers, starved };
 }
 
 async function perform(s: Session, step: Step, root: string, inflight: Promise<Answer>[], opts: FuzzOptions): Promise<void> {
@@ -214,7 +235,7 @@ export async function fuzz(opts: FuzzOptions): Promise<FuzzReport> {
   if (!corpus.length) throw new Error(`no seed files in ${CORPUS_DIR}`);
   const root = makeWorkspace(corpus);
   const session = new Session(opts, root);
-  const report: FuzzReport = { runs: 0, passed: 0, failed: 0, failures: [], requests: 0, slowest: [], peakRssMb: 0, restarts: 0, seconds: 0 };
+  const report: FuzzReport = { runs: 0, passed: 0, failed: 0, failures: [], requests: 0, slowest: [], peakRssMb: 0, restarts: 0, starved: 0, seconds: 0, serverCpuSeconds: 0 };
   const t0 = Date.now();
   const deadline = t0 + opts.seconds * 1000;
   try {
@@ -228,12 +249,13 @@ export async function fuzz(opts: FuzzOptions): Promise<FuzzReport> {
       if (opts.only !== undefined && run !== opts.only) break;
       if (opts.only === undefined && (Date.now() >= deadline || (opts.maxRuns && report.runs >= opts.maxRuns))) break;
       const sc = buildScenario(opts.seed, run, corpus, root);
-      const { problems, answers } = await execute(session, sc, root, opts);
+      const { problems, answers, starved } = await execute(session, sc, root, opts);
       report.runs++;
+      if (starved) report.starved++;
       report.requests += answers.length;
       report.peakRssMb = Math.max(report.peakRssMb, Math.round(session.child.peakRssKb / 1024));
-      for (const a of answers) report.slowest.push({ ms: a.ms, method: a.method, run, mutations: sc.mutations });
-      report.slowest.sort((a, b) => b.ms - a.ms).splice(5);
+      for (const a of answers) report.slowest.push({ ms: a.ms, cpuMs: a.cpuMs, method: a.method, run, mutations: sc.mutations });
+      report.slowest.sort((a, b) => b.cpuMs - a.cpuMs || b.ms - a.ms).splice(5);
       if (!problems.length) {
         report.passed++;
         continue;
@@ -247,16 +269,11 @@ export async function fuzz(opts: FuzzOptions): Promise<FuzzReport> {
         if (open?.kind === 'open') writeFileSync(failure.saved, open.bytes);
       }
       report.failures.push(failure);
-      // A slow server gets a minute to catch up (so the report tells slow from hung); a dead or hung one is replaced,
-      // so one failure does not hide the next ones.
-      let hung = !session.child.alive || problems.some((p) => p.includes('RSS'));
-      if (!hung && problems.some((p) => p.startsWith('no answer'))) {
-        const probe = await session.child.request('textDocument/hover', { textDocument: { uri: sc.uri }, position: { line: 0, character: 0 } }, RECOVERY_MS);
-        failure.problem += probe.kind === 'result' || probe.kind === 'error' ? ` (answering again ${probe.ms} ms later)` : ` (hung: no answer within a further ${RECOVERY_MS} ms)`;
-        hung = probe.kind === 'timeout' || probe.kind === 'dead';
-      }
+      // A dead or hung server is replaced, so one failure does not hide the next ones.
+      const hung = !session.child.alive || problems.some((p) => p.startsWith('hung') || p.includes('RSS'));
       opts.log(`run ${run} [${sc.mutations.join(', ')}] (${sc.seedFile}, ${sc.docBytes} bytes): ${failure.problem}`);
       if (hung) {
+        report.serverCpuSeconds += session.child.cpuSeconds();
         await session.child.kill();
         const again = await session.start();
         if (again) {
@@ -268,6 +285,7 @@ export async function fuzz(opts: FuzzOptions): Promise<FuzzReport> {
     }
   } finally {
     report.restarts = Math.max(0, session.restarts);
+    report.serverCpuSeconds += session.child?.cpuSeconds() ?? 0;
     await session.child?.stop();
     rmSync(root, { recursive: true, force: true });
     report.seconds = (Date.now() - t0) / 1000;
@@ -277,10 +295,11 @@ export async function fuzz(opts: FuzzOptions): Promise<FuzzReport> {
 
 export function formatReport(r: FuzzReport, opts: FuzzOptions): string[] {
   const lines = [
-    `fuzz: seed ${opts.seed}, ${r.runs} runs in ${r.seconds.toFixed(1)} s, ${r.requests} requests, ${r.restarts} server restarts`,
+    `fuzz: seed ${opts.seed}, ${r.runs} runs in ${r.seconds.toFixed(1)} s (server CPU ${r.serverCpuSeconds.toFixed(1)} s), ${r.requests} requests, ${r.restarts} server restarts`,
     `peak server RSS: ${r.peakRssMb} MB (limit ${opts.maxRssMb} MB); request bound ${opts.timeoutMs} ms; load average now ${loadavg().map((x) => x.toFixed(1)).join(' ')}`,
-    'slowest requests:',
-    ...r.slowest.map((s) => `  ${s.ms} ms ${s.method} (run ${s.run}: ${s.mutations.join(', ')})`),
+    `runs late in wall time only (server CPU under the bound, busy machine): ${r.starved}`,
+    'slowest requests (server CPU while waiting, wall):',
+    ...r.slowest.map((s) => `  ${s.cpuMs} ms CPU, ${s.ms} ms wall: ${s.method} (run ${s.run}: ${s.mutations.join(', ')})`),
   ];
   if (r.failures.length) {
     lines.push('failures:');

@@ -6,6 +6,12 @@ import { readFileSync } from 'node:fs';
 export interface Answer {
   method: string;
   ms: number;
+  /** Server CPU time between the request and its answer (or timeout), in ms. */
+  cpuMs: number;
+  /** Server CPU seconds when the request was sent. */
+  cpuAtSend: number;
+  /** Server run-queue wait (ms) when the request was sent. */
+  waitAtSend: number;
   kind: 'result' | 'error' | 'timeout' | 'dead';
   result?: unknown;
   error?: { code: number; message: string };
@@ -21,6 +27,8 @@ type RequestHandler = (method: string, params: unknown) => unknown;
 interface Pending {
   method: string;
   t0: number;
+  cpu0: number;
+  wait0: number;
   timer: NodeJS.Timeout;
   resolve(a: Answer): void;
 }
@@ -53,7 +61,7 @@ export class LspChild {
       for (const [id, p] of this.pending) {
         clearTimeout(p.timer);
         this.pending.delete(id);
-        p.resolve({ method: p.method, ms: Date.now() - p.t0, kind: 'dead' });
+        p.resolve({ method: p.method, ms: Date.now() - p.t0, cpuMs: 0, cpuAtSend: p.cpu0, waitAtSend: p.wait0, kind: 'dead' });
       }
     });
     this.rssTimer = setInterval(() => this.sampleRss(), 50);
@@ -86,6 +94,39 @@ export class LspChild {
     }
   }
 
+  /** CPU seconds (user + system) the server has used so far, from /proc (0 once it is gone). */
+  cpuSeconds(): number {
+    if (!this.alive || this.proc.pid === undefined) return this.lastCpu;
+    try {
+      const stat = readFileSync(`/proc/${this.proc.pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // utime and stime are fields 14 and 15 of the whole line, in clock ticks (100 per second on Linux).
+      this.lastCpu = (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      // gone between the check and the read
+    }
+    return this.lastCpu;
+  }
+
+  private lastCpu = 0;
+
+  /** Time the server's main thread spent runnable but waiting for a CPU, in ms (/proc/PID/schedstat). */
+  runQueueMs(): number {
+    if (!this.alive || this.proc.pid === undefined) return this.lastWait;
+    try {
+      this.lastWait = Number(readFileSync(`/proc/${this.proc.pid}/schedstat`, 'utf8').split(' ')[1]) / 1e6;
+    } catch {
+      // gone
+    }
+    return this.lastWait;
+  }
+
+  private lastWait = 0;
+
+  cpuMsSince(cpuSeconds: number): number {
+    return Math.round((this.cpuSeconds() - cpuSeconds) * 1000);
+  }
+
   resetPeak(): void {
     this.peakRssKb = 0;
     this.sampleRss();
@@ -99,13 +140,15 @@ export class LspChild {
   requestRaw(method: string, body: Buffer, timeoutMs: number): Promise<Answer> {
     const id = this.nextId++;
     const t0 = Date.now();
+    const cpu0 = this.cpuSeconds();
+    const wait0 = this.runQueueMs();
     return new Promise<Answer>((resolve) => {
-      if (!this.alive) return resolve({ method, ms: 0, kind: 'dead' });
+      if (!this.alive) return resolve({ method, ms: 0, cpuMs: 0, cpuAtSend: cpu0, waitAtSend: wait0, kind: 'dead' });
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        resolve({ method, ms: Date.now() - t0, kind: 'timeout' });
+        resolve({ method, ms: Date.now() - t0, cpuMs: this.cpuMsSince(cpu0), cpuAtSend: cpu0, waitAtSend: wait0, kind: 'timeout' });
       }, timeoutMs);
-      this.pending.set(id, { method, t0, timer, resolve });
+      this.pending.set(id, { method, t0, cpu0, wait0, timer, resolve });
       void this.write(body);
     });
   }
@@ -208,8 +251,8 @@ export class LspChild {
       if (!p) return; // answered after its timeout: already counted
       clearTimeout(p.timer);
       this.pending.delete(msg.id);
-      const ms = Date.now() - p.t0;
-      p.resolve(msg.error ? { method: p.method, ms, kind: 'error', error: msg.error } : { method: p.method, ms, kind: 'result', result: msg.result });
+      const base = { method: p.method, ms: Date.now() - p.t0, cpuMs: this.cpuMsSince(p.cpu0), cpuAtSend: p.cpu0, waitAtSend: p.wait0 };
+      p.resolve(msg.error ? { ...base, kind: 'error', error: msg.error } : { ...base, kind: 'result', result: msg.result });
     }
   }
 }
