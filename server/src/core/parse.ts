@@ -93,25 +93,19 @@ function matchParen(text: string, open: number): number {
 
 /** The previous significant token ends a statement (`; { } ) :`), is `else`/`do`, or ends a preprocessor line. */
 function inStatementPosition(text: string, at: number): boolean {
-  let i = at - 1;
-  while (i >= 0 && (text[i] === ' ' || text[i] === '\t' || text[i] === '\r')) i--;
-  if (i < 0) return false;
-  if (text[i] === '\n') {
-    // Start of a line: look at the previous non-blank line.
-    let j = i;
-    while (j >= 0 && /\s/.test(text[j])) j--;
-    if (j < 0) return false;
-    const lineStart = text.lastIndexOf('\n', j) + 1;
-    const line = text.slice(lineStart, j + 1).trim();
-    if (line.startsWith('#')) return true;
-    if (line.endsWith('*/')) return true;
-    i = j;
+  // Look back over a window with comments removed (line comments only up to their line's end).
+  const window = text.slice(Math.max(0, at - 2000), at).replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\/\/[^\n]*/g, ' ');
+  const lines = window.split('\n');
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = lines[i].trimEnd();
+    if (!line.trim()) continue;
+    if (i < lines.length - 1 && line.trimStart().startsWith('#')) return true;
+    const c = line[line.length - 1];
+    if (c === ';' || c === '{' || c === '}' || c === ')' || c === ':') return true;
+    const word = /(\w+)$/.exec(line);
+    return !!word && (word[1] === 'else' || word[1] === 'do');
   }
-  const c = text[i];
-  if (c === ';' || c === '{' || c === '}' || c === ')' || c === ':') return true;
-  if (c === '/' && text[i - 1] === '*') return true;
-  const word = /(\w+)$/.exec(text.slice(Math.max(0, i - 10), i + 1));
-  return !!word && (word[1] === 'else' || word[1] === 'do');
+  return false;
 }
 
 function rawParse(text: string, old?: Tree): Tree | undefined {
