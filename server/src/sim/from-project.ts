@@ -2,7 +2,7 @@
 // the fixed version) its role-bearing calls in source order, whose set-up status the analysis found handled.
 import type { KnowledgeBase } from '../core/kb/kb';
 import type { FnFacts } from '../core/functions';
-import { eventsOf, type SummaryEffect } from '../core/events';
+import { eventsOf, type Resolver, type SummaryEffect } from '../core/events';
 import type { Finding, WitnessStep } from '../core/types';
 import type { SimResult } from './model';
 import { minimalReorder } from './fixed';
@@ -16,6 +16,8 @@ export interface SimProject {
   findingsForText(file: string, text: string): Finding[];
   functionFacts(name: string, file?: string): FnFacts[];
   summary(name: string): SummaryEffect[] | undefined;
+  /** The analysis' call resolver (summaries and ops-table targets), so calls through fields expand too. */
+  resolver(): Resolver;
   setFile(file: string, text: string): void;
   parsed(file: string): { text: string } | undefined;
 }
@@ -41,11 +43,11 @@ export function straightLine(project: SimProject, file: string, fn: string): Pro
   const facts = project.functionFacts(fn, file)[0];
   if (!facts) return `no function '${fn}' in ${file}`;
   if (facts.error) return `${fn}() could not be analysed: ${facts.error}`;
-  const resolver = { kb: project.kb, summary: (n: string) => project.summary(n), fieldTargets: () => [] as string[] };
+  const resolver = project.resolver();
   const calls = [...facts.calls].sort((a, b) => a.node.startIndex - b.node.startIndex);
   const witness: WitnessStep[] = [];
   for (const cs of calls) {
-    for (const e of eventsOf(cs, resolver)) {
+    for (const e of eventsOf(cs, resolver, file)) {
       if (e.role === 'hotplug-state') continue;
       const handled = cs.use.kind !== 'ignored';
       witness.push({ event: e, outcome: e.role === 'ipi-setup' && e.returnsStatus ? (handled ? 'ok' : 'unchecked') : undefined });
