@@ -11,7 +11,7 @@ const REPO_ROOT = resolve(__dirname, '..', '..');
 
 interface FileResult {
   file: string;
-  outcome: 'ok' | 'skipped-size' | 'skipped-binary' | 'unreadable' | 'threw' | 'timeout' | 'crash';
+  outcome: 'ok' | 'skipped-size' | 'skipped-binary' | 'unreadable' | 'threw' | 'swallowed' | 'timeout' | 'crash';
   ms: number;
   /** CPU time of the analysis (user + system): the figure that means something on a shared machine. */
   cpuMs: number;
@@ -35,6 +35,24 @@ function childMain(): void {
   const { createProject } = require('../server/src/lsp/project-api') as typeof import('../server/src/lsp/project-api');
   const { readIndexable } = require('../server/src/lsp/workspace-index') as typeof import('../server/src/lsp/workspace-index');
   /* eslint-enable @typescript-eslint/no-require-imports */
+  // The Project catches exceptions from fact building and checks and then reports nothing for that file or
+  // function, with no HP900. Count them here, so that a silent failure is still a failure of this run.
+  const functions = require('../server/src/core/functions') as Record<string, unknown>;
+  const checks = require('../server/src/core/checks') as Record<string, unknown> & { BudgetExceeded: new () => Error };
+  let swallowed: string | undefined;
+  const watch = (mod: Record<string, unknown>, name: string) => {
+    const orig = mod[name] as (...a: unknown[]) => unknown;
+    mod[name] = function (this: unknown, ...a: unknown[]) {
+      try {
+        return orig.apply(this, a);
+      } catch (err) {
+        if (!(err instanceof checks.BudgetExceeded)) swallowed ??= `${name}: ${err instanceof Error ? (err.stack ?? err.message).split('\n').slice(0, 5).join(' | ') : String(err)}`;
+        throw err;
+      }
+    };
+  };
+  watch(functions, 'fileFacts');
+  watch(checks, 'checkFunction');
   const kb = KnowledgeBase.builtin();
   const maxFileSize = Number(process.env.KF_MAX_FILE_SIZE) || 5 * 1024 * 1024;
   const functionBudgetMs = Number(process.env.KF_FUNCTION_BUDGET_MS) || 2000;
@@ -61,6 +79,11 @@ function childMain(): void {
         // Hover where an editor would: on each function name (bounded, a header can declare thousands).
         for (const fn of fns.slice(0, 200)) project.hoverAt(file, fn.span.start);
         project.removeFile(file);
+      }
+      if (swallowed) {
+        r.outcome = 'swallowed';
+        r.detail = swallowed;
+        swallowed = undefined;
       }
     } catch (err) {
       r.outcome = 'threw';
@@ -209,7 +232,7 @@ async function parentMain(o: Options): Promise<number> {
     const onResult = (w: Worker, r: FileResult) => {
       running--;
       results.push(r);
-      if (r.outcome === 'threw' || r.outcome === 'timeout' || r.outcome === 'crash') console.log(`  ${r.outcome}: ${relative(o.root, r.file)} (${r.ms} ms) ${r.detail ?? ''}`);
+      if (['threw', 'swallowed', 'timeout', 'crash'].includes(r.outcome)) console.log(`  ${r.outcome}: ${relative(o.root, r.file)} (${r.ms} ms) ${r.detail ?? ''}`);
       if (results.length - lastReport >= 2000) {
         lastReport = results.length;
         const s = (Date.now() - t0) / 1000;
@@ -233,13 +256,13 @@ async function parentMain(o: Options): Promise<number> {
   const summary = {
     root: o.root, files: results.length, seconds: Math.round(seconds),
     ok: count('ok'), skippedSize: count('skipped-size'), skippedBinary: count('skipped-binary'), unreadable: count('unreadable'),
-    threw: count('threw'), timeouts: count('timeout'), crashes: count('crash'), unhandledRejections: rejections.length,
+    threw: count('threw'), swallowed: count('swallowed'), timeouts: count('timeout'), crashes: count('crash'), unhandledRejections: rejections.length,
     functions: results.reduce((n, r) => n + r.functions, 0), findings, peakRssMb: Math.round(peakKb / 1024),
     medianMs: median(results.filter((r) => r.outcome === 'ok').map((r) => r.ms)),
     slowest: slowest.map((r) => ({ file: relative(o.root, r.file), ms: r.ms, cpuMs: r.cpuMs, bytes: r.bytes, outcome: r.outcome })),
     slowestCpu: [...results].sort((a, b) => b.cpuMs - a.cpuMs).slice(0, 15).map((r) => ({ file: relative(o.root, r.file), ms: r.ms, cpuMs: r.cpuMs, bytes: r.bytes })),
     loadAverage: loadavg(),
-    failures: results.filter((r) => ['threw', 'timeout', 'crash'].includes(r.outcome)).map((r) => ({ file: relative(o.root, r.file), outcome: r.outcome, detail: r.detail })),
+    failures: results.filter((r) => ['threw', 'swallowed', 'timeout', 'crash'].includes(r.outcome)).map((r) => ({ file: relative(o.root, r.file), outcome: r.outcome, detail: r.detail })),
     rejections: rejections.slice(0, 50),
   };
   mkdirSync(resolve(o.out, '..'), { recursive: true });
@@ -254,9 +277,9 @@ async function parentMain(o: Options): Promise<number> {
   console.log('most CPU:');
   for (const s of summary.slowestCpu) console.log(`  ${String(s.cpuMs).padStart(7)} ms CPU  ${s.file} (${s.bytes} bytes, ${s.ms} ms wall)`);
   console.log(`load average at the end: ${summary.loadAverage.map((x) => x.toFixed(1)).join(' ')}`);
-  console.log(`crashes ${summary.crashes}, timeouts ${summary.timeouts}, thrown errors ${summary.threw}, unhandled rejections ${summary.unhandledRejections}`);
+  console.log(`crashes ${summary.crashes}, timeouts ${summary.timeouts}, thrown errors ${summary.threw}, swallowed errors ${summary.swallowed}, unhandled rejections ${summary.unhandledRejections}`);
   console.log(`report: ${o.out}`);
-  return summary.crashes + summary.timeouts + summary.threw + summary.unhandledRejections ? 1 : 0;
+  return summary.crashes + summary.timeouts + summary.threw + summary.swallowed + summary.unhandledRejections ? 1 : 0;
 }
 
 function median(xs: number[]): number {
