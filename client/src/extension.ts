@@ -59,8 +59,7 @@ export function activate(context: vscode.ExtensionContext): HotplugRaceApi {
     }
   });
 
-  // Registered before start so that its state listener runs after the one above (indexing wins over ready).
-  context.subscriptions.push(trackIndexing(client, status));
+  trackIndexing(client, status);
   registerRestarts(context, client, budget, log);
   context.subscriptions.push(vscode.commands.registerCommand('hotplugRace.fixAll', () => fixAll(client, log)));
   registerSimulate(context, client);

@@ -15,6 +15,8 @@ export class ServerStatus implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
   private current: ServerState = 'stopped';
   private currentDetail: string | undefined;
+  /** The last states, oldest first (bounded); the extension-host tests read it. */
+  readonly history: ServerState[] = [];
   private readonly changed = new vscode.EventEmitter<ServerState>();
   readonly onDidChange = this.changed.event;
 
@@ -39,6 +41,8 @@ export class ServerStatus implements vscode.Disposable {
     const look = LOOK[state];
     this.current = state;
     this.currentDetail = detail;
+    if (this.history[this.history.length - 1] !== state) this.history.push(state);
+    if (this.history.length > 50) this.history.shift();
     this.item.text = `${look.icon} Hotplug: ${look.text}`;
     this.item.tooltip = detail ? `${look.tip}\n${detail}` : look.tip;
     this.item.command = state === 'stopped' ? 'hotplugRace.restartServer' : 'hotplugRace.showOutput';

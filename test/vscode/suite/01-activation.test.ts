@@ -14,6 +14,21 @@ describe('activation', () => {
     await waitFor('status ready', () => (api.status.state === 'ready' ? true : undefined), 30_000);
   });
 
+  it('shows starting, then the workspace indexing, then ready in the status bar', async () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+    const api = await activated();
+    // The server indexes the workspace once at start-up and reports it as work-done progress.
+    await waitFor('indexing to finish', () => {
+      const h = api.status.history;
+      const i = h.indexOf('indexing');
+      return i >= 0 && h.lastIndexOf('ready') > i ? true : undefined;
+    }, 30_000);
+    const h = api.status.history;
+    assert.equal(h[0], 'starting', h.join(' → '));
+    assert.ok(h.indexOf('indexing') > h.indexOf('starting'), h.join(' → '));
+    assert.equal(ext.isActive, true);
+  });
+
   it('runs the package under test (installed .vsix when requested)', () => {
     const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
     const expected = process.env.HOTPLUG_RACE_EXPECT_INSTALLED_IN;

@@ -7,7 +7,7 @@ export const EXTENSION_ID = 'hotplug-race.hotplug-race';
 export interface Api {
   client: unknown;
   ready: Promise<void>;
-  status: { state: string; detail?: string };
+  status: { state: string; detail?: string; history: string[] };
 }
 
 export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
