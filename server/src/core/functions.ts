@@ -53,10 +53,12 @@ export function fileFacts(file: string, parsed: Parsed, kb: KnowledgeBase, budge
   const functions: FnFacts[] = [];
   // Erroneous top-level regions are read again from their piecewise re-parse, first.
   const recovered = recoveryTrees(parsed);
-  const roots = [...recovered.map((t) => t.rootNode), parsed.tree.rootNode];
+  // (rootNode is a new object on each access: keep one.)
+  const mainRoot = parsed.tree.rootNode;
+  const roots = [...recovered.map((t) => t.rootNode), mainRoot];
   const regions = recovered.map((t) => [t.rootNode.startIndex, t.rootNode.endIndex]);
   for (const root of roots) {
-    const main = root === parsed.tree.rootNode;
+    const main = root === mainRoot;
     let lastEnd = -1;
     for (const n of findAll(root, FN, NOT_INTO)) {
       // Outer definitions come first in document order; nested ones are misparsed macro blocks.
