@@ -106,18 +106,24 @@ async function equivalence(dir: string): Promise<void> {
 
 async function latency(tree: string): Promise<void> {
   const smpboot = path.join(tree, 'arch', 'x86', 'kernel', 'smpboot.c');
-  const a = await measureLatency(smpboot, { root: path.dirname(smpboot), edits: 200 });
-  results.latencySmpboot = { ...a, samples: undefined };
-  row(`smpboot.c (${a.lines} lines): didChange -> publishDiagnostics median`, `${a.median.toFixed(1)} ms`, '< 10 ms', a.median < 10);
-  row(`smpboot.c: p95`, `${a.p95.toFixed(1)} ms`, '< 30 ms', a.p95 < 30);
+  try {
+    const a = await measureLatency(smpboot, { root: path.dirname(smpboot), edits: 200 });
+    results.latencySmpboot = { ...a, samples: undefined };
+    row(`smpboot.c (${a.lines} lines, ${a.edits} edits): didChange -> publishDiagnostics median`, `${a.median.toFixed(1)} ms`, '< 10 ms', a.median < 10);
+    row(`smpboot.c: p95`, `${a.p95.toFixed(1)} ms`, '< 30 ms', a.p95 < 30);
+  } catch (e) {
+    row('smpboot.c latency', String(e), '< 10 ms', false);
+  }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hp-bench-20k-'));
   try {
     const file = path.join(dir, 'generated_smp.c');
     fs.writeFileSync(file, generateKernelFile(20_000));
     const b = await measureLatency(file, { root: dir, edits: 200 });
     results.latency20k = { ...b, samples: undefined };
-    row(`generated ${b.lines}-line file: median`, `${b.median.toFixed(1)} ms`, '', undefined);
+    row(`generated ${b.lines}-line file (${b.edits} edits in the time budget): median`, `${b.median.toFixed(1)} ms`, '', undefined);
     row(`generated ${b.lines}-line file: p95`, `${b.p95.toFixed(1)} ms`, '< 50 ms', b.p95 < 50);
+  } catch (e) {
+    row('generated 20,000-line file latency', String(e), '< 50 ms', false);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -174,7 +180,7 @@ async function main(): Promise<void> {
     await openTree(tree);
   }
   console.log('# simulator');
-  await simulator();
+  await simulator().catch((e) => row('simulator bench', String(e), 'exit 0', false));
   results.rows = rows;
   fs.writeFileSync(path.join(ROOT, '.cache', 'bench-results.json'), JSON.stringify(results, null, 2));
   const failed = rows.filter((r) => r.pass === false);
