@@ -46,6 +46,8 @@ export interface FuzzReport {
   seconds: number;
   /** CPU seconds used by the server processes, all restarts included. */
   serverCpuSeconds: number;
+  /** Server RSS (MB) after each run, its document closed: a steady climb is a leak. */
+  rssAfterRunMb: number[];
 }
 
 /** How long a server that missed the bound gets to answer again before it counts as hung. */
@@ -235,7 +237,7 @@ export async function fuzz(opts: FuzzOptions): Promise<FuzzReport> {
   if (!corpus.length) throw new Error(`no seed files in ${CORPUS_DIR}`);
   const root = makeWorkspace(corpus);
   const session = new Session(opts, root);
-  const report: FuzzReport = { runs: 0, passed: 0, failed: 0, failures: [], requests: 0, slowest: [], peakRssMb: 0, restarts: 0, starved: 0, seconds: 0, serverCpuSeconds: 0 };
+  const report: FuzzReport = { runs: 0, passed: 0, failed: 0, failures: [], requests: 0, slowest: [], peakRssMb: 0, restarts: 0, starved: 0, seconds: 0, serverCpuSeconds: 0, rssAfterRunMb: [] };
   const t0 = Date.now();
   const deadline = t0 + opts.seconds * 1000;
   try {
@@ -252,6 +254,7 @@ export async function fuzz(opts: FuzzOptions): Promise<FuzzReport> {
       const { problems, answers, starved } = await execute(session, sc, root, opts);
       report.runs++;
       if (starved) report.starved++;
+      report.rssAfterRunMb.push(Math.round(session.child.sampleRss() / 1024));
       report.requests += answers.length;
       report.peakRssMb = Math.max(report.peakRssMb, Math.round(session.child.peakRssKb / 1024));
       for (const a of answers) report.slowest.push({ ms: a.ms, cpuMs: a.cpuMs, method: a.method, run, mutations: sc.mutations });
@@ -297,6 +300,7 @@ export function formatReport(r: FuzzReport, opts: FuzzOptions): string[] {
   const lines = [
     `fuzz: seed ${opts.seed}, ${r.runs} runs in ${r.seconds.toFixed(1)} s (server CPU ${r.serverCpuSeconds.toFixed(1)} s), ${r.requests} requests, ${r.restarts} server restarts`,
     `peak server RSS: ${r.peakRssMb} MB (limit ${opts.maxRssMb} MB); request bound ${opts.timeoutMs} ms; load average now ${loadavg().map((x) => x.toFixed(1)).join(' ')}`,
+    `server RSS after a run: ${trend(r.rssAfterRunMb)}`,
     `runs late in wall time only (server CPU under the bound, busy machine): ${r.starved}`,
     'slowest requests (server CPU while waiting, wall):',
     ...r.slowest.map((s) => `  ${s.cpuMs} ms CPU, ${s.ms} ms wall: ${s.method} (run ${s.run}: ${s.mutations.join(', ')})`),
@@ -310,6 +314,14 @@ export function formatReport(r: FuzzReport, opts: FuzzOptions): string[] {
   }
   lines.push(`${r.passed} passed, ${r.failed} failed`);
   return lines;
+}
+
+/** First and last tenth of the after-run RSS samples, averaged. */
+function trend(xs: number[]): string {
+  if (!xs.length) return 'no runs';
+  const n = Math.max(1, Math.floor(xs.length / 10));
+  const avg = (a: number[]) => Math.round(a.reduce((x, y) => x + y, 0) / a.length);
+  return `first ${n} runs ${avg(xs.slice(0, n))} MB on average, last ${n} runs ${avg(xs.slice(-n))} MB, max ${Math.max(...xs)} MB`;
 }
 
 export function parseArgs(argv: string[]): FuzzOptions {
