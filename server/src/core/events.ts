@@ -195,10 +195,24 @@ function whenHolds(e: KbEntry, cs: CallSite): boolean {
     const keyed = cs.argKeys[w.arg];
     const t = normaliseText(a.text);
     return w.oneOf.some((v) => {
+      if (v.includes('*')) return globOf(v).test(t);
       const n = normaliseText(v);
       return n === keyed || n === t;
     });
   });
+}
+
+const globs = new Map<string, RegExp>();
+
+/** `when` values with `*` are case-insensitive globs over the argument as written: `*ipi*`. */
+function globOf(v: string): RegExp {
+  let re = globs.get(v);
+  if (!re) {
+    const body = v.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+    re = new RegExp(`^${body}$`, 'i');
+    globs.set(v, re);
+  }
+  return re;
 }
 
 export function spanOf(n: SyntaxNode): Span {

@@ -12,6 +12,8 @@ type Raw = Omit<KbEntry, 'source' | 'kind'> & { kind?: KbEntry['kind'] };
 
 const TRUE = ['true', '1'];
 const FALSE = ['false', '0'];
+/** Per-CPU IRQs that are IPIs: enable_percpu_irq() also serves timers and PMUs, which no other CPU raises. */
+const IPI_IRQ = ['*ipi*'];
 /** The online mask as written across versions; '&' forms too, in case a `when` value is compared before stripping. */
 export const ONLINE_MASK = [
   'cpu_online_mask', '__cpu_online_mask', '&__cpu_online_mask', 'cpu_online_map', '&cpu_online_map',
@@ -78,7 +80,7 @@ const RAW: Raw[] = [
   { name: 'xen_init_lock_cpu', role: 'ipi-setup', cpuArg: 0, guarded: true, vectors: ['SPIN_UNLOCK'], note: 'Xen: binds the spinlock kicker; after online on purpose (3.14+), safe because xen_qlock_kick skips irq == -1' },
   { name: 'ipi_setup', role: 'ipi-setup', cpuArg: 0, vectors: NATIVE_VECTORS, note: 'arm/arm64 (5.10+): enables the IPI per-CPU IRQs on the running CPU; the AP calls it before set_cpu_online' },
   { name: 'riscv_ipi_enable', role: 'ipi-setup', cpuArg: 'self', vectors: NATIVE_VECTORS, note: 'riscv (6.4+): enables the IPI virqs on this hart, before set_cpu_online' },
-  { name: 'enable_percpu_irq', role: 'ipi-setup', cpuArg: 'self', note: 'enables a per-CPU IRQ on the running CPU; an IPI enable when the IRQ is an IPI (also used for timers and PMUs)' },
+  { name: 'enable_percpu_irq', role: 'ipi-setup', cpuArg: 'self', when: [{ arg: 0, oneOf: IPI_IRQ }], note: 'enables a per-CPU IRQ on the running CPU; an IPI enable when the IRQ is an IPI (also used for timers and PMUs)' },
   { name: 'enable_percpu_nmi', role: 'ipi-setup', cpuArg: 'self', note: 'enables a per-CPU NMI on the running CPU (arm64 pseudo-NMI IPIs); also used for non-IPI NMIs' },
   { name: 'setup_vector_irq', role: 'ipi-setup', cpuArg: 0, vectors: NATIVE_VECTORS, note: 'x86 (3.x-4.x): per-CPU vector table, under vector_lock just before set_cpu_online' },
   { name: '__setup_vector_irq', role: 'ipi-setup', cpuArg: 0, vectors: NATIVE_VECTORS, note: 'x86 (3.x-4.x): per-CPU vector table' },
@@ -110,7 +112,7 @@ const RAW: Raw[] = [
   { name: 'unbind_from_irqhandler', role: 'ipi-teardown', cpuArg: 0, note: 'Xen: unbind_from_irqhandler(irq, dev); the CPU is the one in per_cpu(var, cpu) inside the irq argument (a cpu mapper)' },
   { name: 'ipi_teardown', role: 'ipi-teardown', cpuArg: 0, vectors: NATIVE_VECTORS, note: 'arm/arm64 (5.10+): disables the IPI per-CPU IRQs; __cpu_disable calls it after set_cpu_online(cpu, false)' },
   { name: 'riscv_ipi_disable', role: 'ipi-teardown', cpuArg: 'self', vectors: NATIVE_VECTORS, note: 'riscv (6.4+): disables the IPI virqs on this hart, after set_cpu_online(cpu, false)' },
-  { name: 'disable_percpu_irq', role: 'ipi-teardown', cpuArg: 'self', note: 'disables a per-CPU IRQ on the running CPU; an IPI teardown when the IRQ is an IPI' },
+  { name: 'disable_percpu_irq', role: 'ipi-teardown', cpuArg: 'self', when: [{ arg: 0, oneOf: IPI_IRQ }], note: 'disables a per-CPU IRQ on the running CPU; an IPI teardown when the IRQ is an IPI' },
   { name: 'disable_percpu_nmi', role: 'ipi-teardown', cpuArg: 'self', note: 'disables a per-CPU NMI on the running CPU' },
 
   // ---- §3 senders ('ipi-send', simulator only).
