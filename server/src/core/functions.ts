@@ -31,6 +31,8 @@ export interface FnFacts {
   readonly error?: string;
   /** A function-like macro read as a function: it has a summary, but no findings of its own. */
   synthetic?: boolean;
+  /** File, name and exact text: equal keys have equal facts up to a shift of position. */
+  key: string;
 }
 
 export interface FieldStore {
@@ -121,6 +123,7 @@ function macroFunctions(file: string, parsed: Parsed, kb: KnowledgeBase, budgetM
     out.push({
       name,
       file,
+      key: `${file}\0#${name}\0${synth}`,
       get node() {
         return real().node;
       },
@@ -247,6 +250,7 @@ function functionFacts(file: string, n: SyntaxNode, parsed: Parsed, kb: Knowledg
   const f: FnFacts = {
     name,
     file,
+    key: `${file}\0${name}\0${parsed.parsedText.slice(n.startIndex, n.endIndex)}`,
     node: n,
     span: spanOf(n),
     nameSpan,

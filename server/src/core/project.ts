@@ -1,5 +1,5 @@
 // Project: the set of files, their facts and summaries. The public entry point of the core (docs/architecture.md).
-import type { Finding, Span } from './types';
+import type { Event, Finding, Span } from './types';
 import { KnowledgeBase } from './kb/kb';
 import { parseText, Parsed, Tree, TreeEdit, SyntaxNode } from './parse';
 import { fileFacts, FileFacts, FnFacts } from './functions';
@@ -27,6 +27,9 @@ export class Project {
   private readonly files_ = new Map<string, FileState>();
   private readonly table: SummaryTable;
   private summariesDirty = true;
+  /** Findings per function text, valid while the summaries do not change (epoch); reused with shifted positions. */
+  private readonly fnCache = new Map<string, { epoch: number; start: number; line: number; col: number; findings: Finding[] }>();
+  private epoch = 0;
   private readonly budget: number;
 
   constructor(readonly kb: KnowledgeBase, options: ProjectOptions = {}) {
@@ -183,7 +186,10 @@ export class Project {
     this.summariesDirty = false;
     let changed = before.size !== [...this.table.names()].length;
     if (!changed) for (const n of this.table.names()) if (before.get(n) !== this.table.signature(n)) changed = true;
-    if (changed) for (const st of this.files_.values()) st.findings = undefined;
+    if (changed) {
+      this.epoch++;
+      for (const st of this.files_.values()) st.findings = undefined;
+    }
   }
 
   private analyse(file: string, st: FileState): Finding[] {
@@ -196,9 +202,22 @@ export class Project {
         out.push(budgetFinding(fn, this.budget));
         continue;
       }
+      const cached = this.fnCache.get(fn.key);
+      if (cached && cached.epoch === this.epoch && cached.col === fn.span.startCol) {
+        const dOff = fn.span.start - cached.start;
+        const dLine = fn.span.startLine - cached.line;
+        for (const f of cached.findings) {
+          const g = dOff || dLine ? shiftFinding(f, dOff, dLine) : f;
+          if (!st.suppress.isSuppressed(g)) out.push(g);
+        }
+        continue;
+      }
       const t0 = Date.now();
       try {
         const fs = checkFunction(fn, this.table, { deadline: t0 + this.budget, locateSetup: (n) => this.locateSetup(n) });
+        if (this.fnCache.size > 50_000) this.fnCache.clear();
+        // HP004 points into another function: its position does not move with this one.
+        if (!fs.some((f) => f.code === 'HP004')) this.fnCache.set(fn.key, { epoch: this.epoch, start: fn.span.start, line: fn.span.startLine, col: fn.span.startCol, findings: fs });
         for (const f of fs) if (!st.suppress.isSuppressed(f)) out.push(f);
       } catch (e) {
         if (!(e instanceof BudgetExceeded)) continue;
@@ -243,6 +262,32 @@ function describeEffect(fn: string, e: SummaryEffect, params: string[]): string 
   const cpu = e.cpu === 'self' ? 'the running CPU' : `CPU \`${params[e.cpu] || `#${e.cpu}`}\``;
   const online = ['online-sync', 'online-kick', 'online-direct'].includes(e.role) ? ' online' : '';
   return `\`${fn}()\` ${verb(e.role)} ${cpu}${online} via ${e.via.map((v) => `\`${v}()\``).join(' → ')}${e.may ? ' (on some paths)' : ''}`;
+}
+
+function shiftSpan(s: Span, dOff: number, dLine: number): Span {
+  return { start: s.start + dOff, end: s.end + dOff, startLine: s.startLine + dLine, startCol: s.startCol, endLine: s.endLine + dLine, endCol: s.endCol };
+}
+
+/** A cached finding moved with its unchanged function (same text, same start column). */
+function shiftFinding(f: Finding, dOff: number, dLine: number): Finding {
+  const ev = new Map<Event, Event>();
+  const shiftEv = (e: Event): Event => {
+    let x = ev.get(e);
+    if (!x) ev.set(e, (x = { ...e, span: shiftSpan(e.span, dOff, dLine), stmtSpan: shiftSpan(e.stmtSpan, dOff, dLine) }));
+    return x;
+  };
+  return {
+    ...f,
+    // Every "at line N" of a message names a call inside the function.
+    message: dLine ? f.message.replace(/at line (\d+)/g, (_, n) => `at line ${+n + dLine}`) : f.message,
+    functionSpan: shiftSpan(f.functionSpan, dOff, dLine),
+    span: shiftSpan(f.span, dOff, dLine),
+    // Related locations in other files (HP004's callback) do not move.
+    related: f.related.map((r) => ({ ...r, span: shiftSpan(r.span, dOff, dLine) })),
+    primary: shiftEv(f.primary),
+    other: f.other && shiftEv(f.other),
+    witness: f.witness.map((w) => ({ ...w, event: shiftEv(w.event) })),
+  };
 }
 
 function budgetFinding(fn: FnFacts, ms: number): Finding {

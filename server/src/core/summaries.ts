@@ -68,7 +68,14 @@ export class SummaryTable implements Resolver {
     return (this.defs.get(name) ?? []).map((f) => `${f.file}:${sig(this.perFn.get(f) ?? [])}`).join('\n');
   }
 
-  /** Recomputes every summary (worklist over the call graph, bounded per function). */
+  // The previous solution, by content key, so that a recompute after an edit starts from it.
+  private prevByKey = new Map<string, { name: string; effects: SummaryEffect[] }>();
+  private prevStores = '';
+
+  /**
+   * Recomputes the summaries (worklist over the call graph, bounded per function). Functions whose text did not
+   * change start from their previous summary; only changed ones, and the callers of what changed, are reprocessed.
+   */
   compute(fns: readonly FnFacts[], stores: readonly FieldStore[]): void {
     this.perFn.clear();
     this.defs.clear();
@@ -84,7 +91,10 @@ export class SummaryTable implements Resolver {
       this.defs.set(f.name, l);
     }
     this.relevant = relevantFunctions(fns, stores, this.kb);
-    // Reverse call graph over the relevant functions: callee name -> callers.
+    const storeSig = stores.map((s) => `${s.file}:${s.field}=${s.target}`).sort().join('\n');
+    const incremental = storeSig === this.prevStores;
+    this.prevStores = storeSig;
+    // Reverse call graph from the called names in the text (a superset; no CFG needed).
     const callers = new Map<string, Set<FnFacts>>();
     const addCaller = (callee: string, f: FnFacts) => {
       let s = callers.get(callee);
@@ -92,13 +102,30 @@ export class SummaryTable implements Resolver {
       s.add(f);
     };
     for (const f of this.relevant) {
-      for (const c of f.calls) {
-        if (c.name !== undefined) addCaller(c.name, f);
-        else if (c.field !== undefined) for (const t of this.fieldTargets(c.field)) addCaller(t, f);
+      for (const n of f.calledNames) addCaller(n, f);
+      for (const field of f.calledFields) for (const t of this.fieldTargets(field)) addCaller(t, f);
+    }
+    const queue: FnFacts[] = [];
+    const queued = new Set<FnFacts>();
+    const enqueue = (f: FnFacts) => {
+      if (!queued.has(f) && this.relevant.has(f)) {
+        queued.add(f);
+        queue.push(f);
+      }
+    };
+    const keys = new Set<string>();
+    const changedNames = new Set<string>();
+    for (const f of this.relevant) {
+      keys.add(f.key);
+      const prev = incremental ? this.prevByKey.get(f.key) : undefined;
+      if (prev) this.perFn.set(f, prev.effects);
+      else {
+        enqueue(f);
+        changedNames.add(f.name);
       }
     }
-    const queue: FnFacts[] = [...this.relevant];
-    const queued = new Set(queue);
+    for (const [k, v] of this.prevByKey) if (!keys.has(k)) changedNames.add(v.name);
+    for (const n of changedNames) for (const c of callers.get(n) ?? []) enqueue(c);
     const visits = new Map<FnFacts, number>();
     for (let qi = 0; qi < queue.length; qi++) {
       const f = queue[qi];
@@ -107,15 +134,12 @@ export class SummaryTable implements Resolver {
       visits.set(f, v);
       if (v > MAX_VISITS) continue;
       const effects = effectsOf(f, this);
-      if (sig(effects) === sig(this.perFn.get(f) ?? [])) continue;
+      if (this.perFn.has(f) && sig(effects) === sig(this.perFn.get(f)!)) continue;
       this.perFn.set(f, effects);
-      for (const caller of callers.get(f.name) ?? []) {
-        if (!queued.has(caller)) {
-          queued.add(caller);
-          queue.push(caller);
-        }
-      }
+      for (const caller of callers.get(f.name) ?? []) enqueue(caller);
     }
+    this.prevByKey = new Map();
+    for (const f of this.relevant) this.prevByKey.set(f.key, { name: f.name, effects: this.perFn.get(f) ?? [] });
   }
 }
 
