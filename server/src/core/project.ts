@@ -115,14 +115,15 @@ export class Project {
   }
 
   functionAt(file: string, offset: number): { name: string; span: Span } | undefined {
-    const f = this.functions(file).find((x) => x.span.start <= offset && offset <= x.span.end);
-    return f;
+    const f = this.functions(file).find((x) => !x.macro && x.span.start <= offset && offset <= x.span.end);
+    return f && { name: f.name, span: f.span };
   }
 
-  functions(file: string): { name: string; span: Span }[] {
+  /** Functions of a file, then its function-like macros (`macro: true`; they have summaries, never findings). */
+  functions(file: string): { name: string; span: Span; macro?: true }[] {
     const st = this.files_.get(file);
     if (!st) return [];
-    return this.factsOf(file, st).functions.filter((f) => !f.synthetic).map((f) => ({ name: f.name, span: f.span }));
+    return this.factsOf(file, st).functions.map((f) => (f.synthetic ? { name: f.name, span: f.span, macro: true as const } : { name: f.name, span: f.span }));
   }
 
   tree(file: string): Tree | undefined {
