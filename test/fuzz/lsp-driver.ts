@@ -13,6 +13,8 @@ export interface Answer {
   /** Server run-queue wait (ms) when the request was sent. */
   waitAtSend: number;
   kind: 'result' | 'error' | 'timeout' | 'dead';
+  /** Request id, for timeouts: look it up in lateAnswered once the answer comes. */
+  id?: number;
   result?: unknown;
   error?: { code: number; message: string };
 }
@@ -45,6 +47,9 @@ export class LspChild {
   peakRssKb = 0;
   /** Notifications sent by the server (publishDiagnostics, logMessage, ...), drained by the caller. */
   notifications: ServerMessage[] = [];
+  /** Requests past their timeout, still unanswered; and what the late ones cost once answered (by request id). */
+  private readonly late = new Map<number, { method: string; t0: number; cpu0: number }>();
+  readonly lateAnswered = new Map<number, { method: string; ms: number; cpuMs: number }>();
   /** Problems in the server's own messages (bad framing, bad JSON). */
   protocolErrors: string[] = [];
 
@@ -146,7 +151,8 @@ export class LspChild {
       if (!this.alive) return resolve({ method, ms: 0, cpuMs: 0, cpuAtSend: cpu0, waitAtSend: wait0, kind: 'dead' });
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        resolve({ method, ms: Date.now() - t0, cpuMs: this.cpuMsSince(cpu0), cpuAtSend: cpu0, waitAtSend: wait0, kind: 'timeout' });
+        this.late.set(id, { method, t0, cpu0 });
+        resolve({ method, ms: Date.now() - t0, cpuMs: this.cpuMsSince(cpu0), cpuAtSend: cpu0, waitAtSend: wait0, kind: 'timeout', id });
       }, timeoutMs);
       this.pending.set(id, { method, t0, cpu0, wait0, timer, resolve });
       void this.write(body);
@@ -248,7 +254,15 @@ export class LspChild {
       if (this.notifications.length > 10_000) this.notifications.splice(0, 5_000);
     } else if (typeof msg.id === 'number') {
       const p = this.pending.get(msg.id);
-      if (!p) return; // answered after its timeout: already counted
+      if (!p) {
+        // Answered after its timeout: keep what it cost, the caller judges it.
+        const l = this.late.get(msg.id);
+        if (l) {
+          this.late.delete(msg.id);
+          this.lateAnswered.set(msg.id, { method: l.method, ms: Date.now() - l.t0, cpuMs: this.cpuMsSince(l.cpu0) });
+        }
+        return;
+      }
       clearTimeout(p.timer);
       this.pending.delete(msg.id);
       const base = { method: p.method, ms: Date.now() - p.t0, cpuMs: this.cpuMsSince(p.cpu0), cpuAtSend: p.cpu0, waitAtSend: p.wait0 };
