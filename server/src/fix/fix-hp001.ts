@@ -53,7 +53,7 @@ export function hp001(ctx: Ctx): Built {
       const lines = setupLines(ctx, setup, status.name);
       const decl = status.declare ? [status.declare] : [];
       const replace = (newLines: string[]): TextEdit => ({ start: publish.stmt.startIndex, end: publish.stmt.endIndex, newText: newLines.join(nl) });
-      const cannot = status.noGuard ?? unguardable(publish);
+      const cannot = status.noGuard ?? unguardable(publish, status.name);
       if (stopsOnFailure(ctx, setup)) {
         candidates.push({ variant: 'guard', title: `Set up first: move ${names}, keep its result in \`${status.name}\``, edits: [...decl, replace([...lines, src(ctx, publish.stmt)]), del] });
       } else if (cannot) {

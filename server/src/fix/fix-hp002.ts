@@ -35,7 +35,7 @@ export function hp002(ctx: Ctx): Built {
   const sInd = blockIndent(text, setup.stmt);
   const lines = setupLines(ctx, setup, status.name);
   const setupEdit: TextEdit = { start: setup.stmt.startIndex, end: setup.stmt.endIndex, newText: lines.join(eol + sInd.ind) };
-  const cannot = status.noGuard ?? (!isStatementList(publish.stmt.parent) ? `${fnName(publish)} is the body of another statement` : unguardable(publish));
+  const cannot = status.noGuard ?? (!isStatementList(publish.stmt.parent) ? `${fnName(publish)} is the body of another statement` : unguardable(publish, status.name));
   if (cannot) {
     reasons.push(cannot);
   } else {

@@ -108,7 +108,7 @@ function compute(host: FixHost, file: string, text: string, finding: Finding, le
     entry.errors ??= syntaxErrorCount(parseC(text, lex.loopMacroPrefixes).rootNode);
     entry.before ??= host.findingsForText(file, text);
     const t0 = Date.now();
-    const v = verifyFix(host, file, text, newText, finding, entry.before, entry.errors, lex.loopMacroPrefixes);
+    const v = verifyFix(host, file, text, newText, finding, entry.before, entry.errors, lex.loopMacroPrefixes, lex.noReturn);
     verifyMs.set(host, Date.now() - t0);
     if ('reason' in v) reasons.push(`${c.variant === 'move' ? 'moving the call' : `the ${c.variant} fix`}: ${v.reason}`);
     else fixes.push({ variant: c.variant, title: c.title, preferred: fixes.length === 0, finding, edits: c.edits, newText, after: v.after });

@@ -1,5 +1,5 @@
 // The status variable of the guard and bail-out shapes, the set-up rewritten to keep its result, and the bail-out line.
-import { conflicts, mentionedIn, mentions } from './dataflow';
+import { conflicts, mentionedIn, mentions, writes } from './dataflow';
 import type { Ctx } from './candidates';
 import type { TextEdit } from './edits';
 import { fnName, src } from './fix-context';
@@ -83,10 +83,26 @@ export function bailLine(ctx: Ctx, publish: Site, status: string): { line: strin
   return `the function returns \`${fn.childForFieldName('type')?.text}\`, so it cannot return the status`;
 }
 
-/** Why a publish statement cannot be put under `if (ok)`, or undefined. */
-export function unguardable(publish: Site): string | undefined {
+/** Why a publish statement cannot be put under `if (ok)` with the set-up's result in `status`, or undefined. */
+export function unguardable(publish: Site, status: string): string | undefined {
   const t = publish.stmt.type;
   if (t === 'declaration') return `${fnName(publish)} is in a declaration, which cannot be guarded`;
   if (/^(return|goto|break|continue)_statement$/.test(t)) return `${fnName(publish)} is in a ${t.replace('_statement', '')} statement; guarding it would fall through, so bail out instead`;
+  const unset = unsetByGuard(publish.stmt, status);
+  if (unset) return `${fnName(publish)} stores \`${unset}\`, which is used after it; guarding it would leave \`${unset}\` unset on failure, so bail out instead`;
   return undefined;
+}
+
+/**
+ * A variable the publish statement writes, other than the status, that code after it reads (typically
+ * `ret = f(publish(...)); return ret;`): skipped by the guard, it would be unset on failure. The status
+ * itself is fine: on failure it holds the set-up's error.
+ */
+function unsetByGuard(stmt: SyntaxNode, status: string): string | undefined {
+  const fn = functionOf(stmt);
+  if (!fn) return undefined;
+  const written = [...writes(stmt)].filter((v) => v !== status);
+  if (!written.length) return undefined;
+  const later = new Set(fn.descendantsOfType('identifier').filter((i) => i.startIndex >= stmt.endIndex).map((i) => i.text));
+  return written.find((v) => later.has(v));
 }
