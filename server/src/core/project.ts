@@ -27,10 +27,10 @@ export class Project {
   private readonly files_ = new Map<string, FileState>();
   private readonly table: SummaryTable;
   private summariesDirty = true;
-  /** Findings per function text, valid while the summaries do not change (epoch); reused with shifted positions. */
-  private readonly fnCache = new Map<string, { epoch: number; start: number; line: number; col: number; findings: Finding[] }>();
-  private epoch = 0;
+  /** Findings per function text and dependency signature; reused with shifted positions when the function moves. */
+  private readonly fnCache = new Map<string, { deps: string; start: number; line: number; col: number; findings: Finding[] }>();
   private readonly budget: number;
+  private stores = '';
 
   constructor(readonly kb: KnowledgeBase, options: ProjectOptions = {}) {
     this.table = new SummaryTable(kb);
@@ -187,8 +187,8 @@ export class Project {
     this.summariesDirty = false;
     let changed = before.size !== [...this.table.names()].length;
     if (!changed) for (const n of this.table.names()) if (before.get(n) !== this.table.signature(n)) changed = true;
-    if (changed) {
-      this.epoch++;
+    // Stores and definitions can change what a call resolves to without changing any summary.
+    if (changed || this.stores !== (this.stores = stores.map((x) => `${x.file}:${x.field}=${x.target}`).join('\n'))) {
       for (const st of this.files_.values()) st.findings = undefined;
     }
   }
@@ -204,7 +204,8 @@ export class Project {
         continue;
       }
       const cached = this.fnCache.get(fn.key);
-      if (cached && cached.epoch === this.epoch && cached.col === fn.span.startCol) {
+      const deps = this.table.dependencySignature(fn);
+      if (cached && cached.deps === deps && cached.col === fn.span.startCol) {
         const dOff = fn.span.start - cached.start;
         const dLine = fn.span.startLine - cached.line;
         for (const f of cached.findings) {
@@ -218,7 +219,7 @@ export class Project {
         const fs = checkFunction(fn, this.table, { deadline: t0 + this.budget, locateSetup: (n) => this.locateSetup(n) });
         if (this.fnCache.size > 50_000) this.fnCache.clear();
         // HP004 points into another function: its position does not move with this one.
-        if (!fs.some((f) => f.code === 'HP004')) this.fnCache.set(fn.key, { epoch: this.epoch, start: fn.span.start, line: fn.span.startLine, col: fn.span.startCol, findings: fs });
+        if (!fs.some((f) => f.code === 'HP004')) this.fnCache.set(fn.key, { deps, start: fn.span.start, line: fn.span.startLine, col: fn.span.startCol, findings: fs });
         for (const f of fs) if (!st.suppress.isSuppressed(f)) out.push(f);
       } catch (e) {
         if (!(e instanceof BudgetExceeded)) continue;

@@ -35,6 +35,24 @@ export class SummaryTable implements Resolver {
     return all;
   }
 
+  /**
+   * Everything the findings of `f` depend on besides its own text: what each name and field it calls resolves to,
+   * and those summaries. Equal signatures (and equal text) give equal findings.
+   */
+  dependencySignature(f: FnFacts): string {
+    const parts: string[] = [];
+    const ofName = (n: string) => {
+      const defs = this.pick(n, f.file);
+      return defs.map((d) => `${d.file === f.file ? '.' : d.file}${d.synthetic ? '#' : ''}=${sig(this.perFn.get(d) ?? [])}`).join(',');
+    };
+    for (const n of [...f.calledNames].sort()) if (this.defs.has(n)) parts.push(`${n}(${ofName(n)})`);
+    for (const field of [...f.calledFields].sort()) {
+      const t = this.fieldTargets(field, f.file);
+      if (t.length) parts.push(`.${field}[${t.map((x) => `${x}(${ofName(x)})`).join(';')}]`);
+    }
+    return parts.join('\n');
+  }
+
   isMacro(name: string, file?: string): boolean {
     const defs = this.pick(name, file);
     return defs.length > 0 && defs.every((d) => d.synthetic);

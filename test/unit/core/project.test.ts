@@ -193,3 +193,22 @@ test('bad input: deep nesting, binary bytes, unterminated code and long lines do
     if (name === 'braces.c' || name === 'parens.c') assert.deepEqual(fs.map((f) => f.code), ['HP001'], name);
   }
 });
+
+test('cached findings follow ops-table changes in other files and moved functions', () => {
+  const p = project();
+  const use = 'void f(struct board_ops *ops)\n{\n\tunsigned int cpu = 3;\n\n\tops->boot(cpu);\n\txen_smp_intr_init(cpu);\n}\n';
+  p.setFile('u.c', use);
+  p.setFile('t.c', 'int quiet(unsigned int c) { return 0; }\nstruct board_ops o = { .boot = quiet };\n');
+  assert.deepEqual(p.findings('u.c'), []);
+  p.setFile('t.c', 'int loud(unsigned int c) { return native_cpu_up(c, NULL); }\nstruct board_ops o = { .boot = loud };\n');
+  assert.deepEqual(p.findings('u.c').map((f) => f.code), ['HP001']);
+  // The same function two lines lower: same finding, moved, with its message's lines moved too.
+  p.setFile('u.c', '\n\n' + use);
+  const [f] = p.findings('u.c');
+  assert.equal(f.span.startLine, 6);
+  assert.match(f.message, /at line 7 before .* at line 8$/);
+  const fresh = project();
+  fresh.setFile('t.c', 'int loud(unsigned int c) { return native_cpu_up(c, NULL); }\nstruct board_ops o = { .boot = loud };\n');
+  fresh.setFile('u.c', '\n\n' + use);
+  assert.deepEqual(JSON.parse(JSON.stringify(p.findings('u.c'))), JSON.parse(JSON.stringify(fresh.findings('u.c'))));
+});
