@@ -222,6 +222,7 @@ export function recoveryTrees(parsed: Parsed): Tree[] {
   const text = parsed.parsedText;
   const out: Tree[] = [];
   let budget = MAX_SEGMENTS;
+  let lines: number[] | undefined;
   for (const top of root.children) {
     if (!top.hasError || top.type === 'function_definition') continue;
     const cuts = [top.startIndex];
@@ -234,24 +235,34 @@ export function recoveryTrees(parsed: Parsed): Tree[] {
       const b = Math.min(cuts[i + 1], top.endIndex);
       if (b - a < 4 || !/\{/.test(text.slice(a, b))) continue;
       budget--;
-      const t = parseRange(text, a, b);
+      const t = parseRange(text, (lines ??= lineStarts(text)), a, b);
       if (t) out.push(t);
     }
   }
   return out;
 }
 
-function pointAt(text: string, i: number): Parser.Point {
-  const nl = text.lastIndexOf('\n', i - 1);
-  let row = 0;
-  for (let k = text.indexOf('\n'); k >= 0 && k < i; k = text.indexOf('\n', k + 1)) row++;
-  return { row, column: i - nl - 1 };
+function pointAt(text: string, lines: number[], i: number): Parser.Point {
+  let lo = 0;
+  let hi = lines.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (lines[mid] <= i) lo = mid;
+    else hi = mid - 1;
+  }
+  return { row: lo, column: i - lines[lo] };
 }
 
-function parseRange(text: string, a: number, b: number): Tree | undefined {
+function lineStarts(text: string): number[] {
+  const out = [0];
+  for (let k = text.indexOf('\n'); k >= 0; k = text.indexOf('\n', k + 1)) out.push(k + 1);
+  return out;
+}
+
+function parseRange(text: string, lines: number[], a: number, b: number): Tree | undefined {
   const p = getParser();
   try {
-    return p.parse(text, null, { includedRanges: [{ startIndex: a, endIndex: b, startPosition: pointAt(text, a), endPosition: pointAt(text, b) }] }) ?? undefined;
+    return p.parse(text, null, { includedRanges: [{ startIndex: a, endIndex: b, startPosition: pointAt(text, lines, a), endPosition: pointAt(text, lines, b) }] }) ?? undefined;
   } catch {
     p.reset();
     return undefined;
