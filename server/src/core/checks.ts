@@ -197,6 +197,9 @@ function hp003(ctx: Ctx, T: CoreEvent, O: CoreEvent, w: WitnessStep[]): Finding 
 
 type Fail = 'yes' | 'no' | 'checked' | 'unrelated';
 
+/** Calls that pass their first argument's truth through (set from the KB lexicon by the status check). */
+let transparent: ReadonlySet<string> = new Set(['WARN_ON', 'WARN_ON_ONCE', 'WARN', 'WARN_ONCE', 'unlikely', 'likely']);
+
 /** Can the set-up have failed when `e` evaluates to `value`? */
 function canFailOn(e: SyntaxNode, value: boolean, isResult: (n: SyntaxNode) => boolean, mentions: (n: SyntaxNode) => boolean, depth = 0): Fail {
   if (depth > 60) return 'checked';
@@ -213,7 +216,7 @@ function canFailOn(e: SyntaxNode, value: boolean, isResult: (n: SyntaxNode) => b
     case 'call_expression': {
       const args = e.childForFieldName('arguments')?.namedChildren ?? [];
       const name = e.childForFieldName('function')?.text ?? '';
-      if (['WARN_ON', 'WARN_ON_ONCE', 'unlikely', 'likely', 'WARN', 'WARN_ONCE'].includes(name) && args[0]) return canFailOn(args[0], value, isResult, mentions, depth + 1);
+      if (transparent.has(name) && args[0]) return canFailOn(args[0], value, isResult, mentions, depth + 1);
       return 'checked';
     }
     case 'unary_expression': {
@@ -271,6 +274,7 @@ const IDENT = new Set(['identifier']);
 /** HP002: after a set-up that returns a status, a publish of the same CPU is reachable on the path where it failed. */
 function statusCheck(ctx: Ctx): Finding[] {
   const { fn, evs } = ctx;
+  transparent = new Set(ctx.r.kb.lexicon.transparent);
   const nodes = fn.cfg.nodes;
   const out: Finding[] = [];
   const done = new Set<string>();
