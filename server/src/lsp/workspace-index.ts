@@ -5,7 +5,8 @@ import * as path from 'path';
 import picomatch from 'picomatch';
 import { DidChangeWatchedFilesNotification, FileChangeType, WatchKind } from 'vscode-languageserver/node';
 import type { KnowledgeBase } from '../core/kb/kb';
-import { compileTokens, identifierPattern, prefilterFixpoint } from '../core/prefilter';
+import { compileTokens, prefilterFixpoint } from '../core/prefilter';
+import type { Project } from '../core/project';
 import { searchFiles } from '../cli/scan-workers';
 import type { Role } from '../core/types';
 import { type ServerContext, uriToFile } from './context';
@@ -131,6 +132,7 @@ export function registerWorkspaceIndex(ctx: ServerContext): void {
       const max = ctx.settings().maxFileSize;
       const kbTokens = checkedTokens(ctx.project().kb);
       const admittedNow = new Set<string>();
+      const stores: StoreCache = new Map();
       // Only files that can matter are parsed: those naming a knowledge-base call, widened to the names
       // of functions that got a summary (and the ops-table fields they are stored in) until nothing changes.
       const result = await prefilterFixpoint(files, kbTokens, {
@@ -160,7 +162,6 @@ export function registerWorkspaceIndex(ctx: ServerContext): void {
         },
         admit: async (add) => {
           ctx.log.trace(`hotplug-race: index: parsing ${add.length} files (${Date.now() - t0} ms)`);
-          const texts: string[] = [];
           // Past the cap, the rest of this round is dropped and widening stops.
           const capped = admittedNow.size + add.length > INDEX_CAP;
           const take = capped ? add.slice(0, Math.max(0, INDEX_CAP - admittedNow.size)) : add;
@@ -169,10 +170,7 @@ export function registerWorkspaceIndex(ctx: ServerContext): void {
             await breathe(i, take.length, 'analysing');
             const file = take[i];
             admittedNow.add(file);
-            if (open.has(file)) {
-              texts.push(ctx.documents.all().find((d) => uriToFile(d.uri) === file)?.getText() ?? '');
-              continue;
-            }
+            if (open.has(file)) continue;
             const { text } = readIndexable(file, max);
             if (text === undefined) continue;
             try {
@@ -183,10 +181,9 @@ export function registerWorkspaceIndex(ctx: ServerContext): void {
               ctx.log.error(`hotplug-race: indexing ${file} failed`, err);
               continue;
             }
-            texts.push(text);
           }
           if (capped) return [];
-          const names = relevantNames(ctx, take, texts);
+          const names = relevantNames(ctx.project(), admittedNow, stores);
           ctx.log.trace(`hotplug-race: index: ${names.size} summarised names (${Date.now() - t0} ms)`);
           return names;
         },
@@ -245,8 +242,7 @@ export function registerWorkspaceIndex(ctx: ServerContext): void {
         if (!addFromDisk(c.file)) continue;
         touched = true;
         // A new summarised name can make other files relevant: widen with a full pass.
-        const text = readIndexable(c.file, ctx.settings().maxFileSize).text ?? '';
-        if ([...relevantNames(ctx, [c.file], [text])].some((n) => !tokens.has(n))) widen = true;
+        if ([...relevantNames(ctx.project(), indexed)].some((n) => !tokens.has(n))) widen = true;
       }
     }
     if (widen) start();
@@ -281,21 +277,35 @@ export function checkedTokens(kb: KnowledgeBase): Set<string> {
   return out;
 }
 
-/** Names that can make another file relevant: its functions with a summary, and the fields they are stored in. */
-function relevantNames(ctx: ServerContext, files: readonly string[], texts: readonly string[]): Set<string> {
+/** `.field = name`, `->field = &name`: a superset of the ops-table stores the analysis resolves. */
+const STORE = /(?:\.|->)\s*(\w+)\s*=\s*[(&\s]*([A-Za-z_]\w*)\b(?!\s*\()/g;
+
+/** (field, stored name) pairs of each text, kept while the text is the same object's content. */
+export type StoreCache = Map<string, { text: string; pairs: [string, string][] }>;
+
+/**
+ * Names that can make another file relevant: functions with a summary in any of `files`, and the fields
+ * they are stored in. All indexed files, not just the newest: a new file can give an old function a summary.
+ */
+export function relevantNames(project: Project, files: Iterable<string>, cache: StoreCache = new Map()): Set<string> {
   const names = new Set<string>();
-  const project = ctx.project();
-  for (const file of files) {
+  const list = [...files];
+  for (const file of list) {
     for (const fn of project.functions(file)) {
       if (!names.has(fn.name) && project.summary(fn.name)?.some((e) => CHECKED_ROLES.has(e.role))) names.add(fn.name);
     }
   }
-  const pattern = identifierPattern(names);
-  if (!pattern) return names;
-  // `.field = name`, `->field = &name`: a superset of the ops-table stores the analysis resolves.
-  const store = new RegExp(`(?:\\.|->)\\s*(\\w+)\\s*=\\s*[(&\\s]*${pattern.source}(?!\\s*\\()`, 'g');
+  if (!names.size) return names;
   const fields = new Set<string>();
-  for (const text of texts) for (const m of text.matchAll(store)) fields.add(m[1]);
+  for (const file of list) {
+    const text = project.parsed(file)?.text ?? '';
+    let c = cache.get(file);
+    if (!c || c.text !== text) {
+      c = { text, pairs: [...text.matchAll(STORE)].map((m) => [m[1], m[2]] as [string, string]) };
+      cache.set(file, c);
+    }
+    for (const [field, target] of c.pairs) if (names.has(target)) fields.add(field);
+  }
   for (const f of fields) names.add(f);
   return names;
 }
