@@ -199,10 +199,7 @@ export class Project {
     st.suppress ??= new Suppressions(st.parsed.text, st.parsed.tree);
     for (const fn of facts.functions) {
       if (fn.synthetic || !this.table.isRelevant(fn)) continue;
-      if (fn.calls && fn.error === 'budget') {
-        out.push(budgetFinding(fn, this.budget));
-        continue;
-      }
+      // The cache first: reading `fn.calls` builds the CFG, which a cache hit does not need.
       const cached = this.fnCache.get(fn.key);
       const deps = this.table.dependencySignature(fn);
       if (cached && cached.deps === deps && cached.col === fn.span.startCol) {
@@ -212,6 +209,11 @@ export class Project {
           const g = dOff || dLine ? shiftFinding(f, dOff, dLine) : f;
           if (!st.suppress.isSuppressed(g)) out.push(g);
         }
+        continue;
+      }
+      // Over-budget functions are never cached, so they always get here.
+      if (fn.calls && fn.error === 'budget') {
+        out.push(budgetFinding(fn, this.budget));
         continue;
       }
       const t0 = Date.now();
