@@ -1,5 +1,5 @@
 // Diagnostics of open C documents: analysed at once on open, debounced after edits, re-published when the
-// index, the settings or the knowledge base change.
+// index, the settings or the knowledge base change. Fix refusal reasons are added in a second publish once typing pauses.
 import { type Diagnostic, DiagnosticSeverity, type Range } from 'vscode-languageserver/node';
 import { ruleDocUri } from '../core/package-root';
 import type { Finding, Severity, Span } from '../core/types';
@@ -40,15 +40,64 @@ export function skipReason(ctx: ServerContext, uri: string, text: string): strin
   return undefined;
 }
 
+/** Quiet time after the last publish of a document before fix refusals are computed (off the typing path). */
+const REFINE_IDLE_MS = 150;
+/** Refusal reasons kept at most (cleared, not evicted one by one: the entries are small). */
+const REFUSAL_CACHE_MAX = 20_000;
+
+/**
+ * Fix refusals by finding and the text of its function (plus the file's findings, which verification compares
+ * against): an edit in another function keeps them. Cleared when the project, settings or index change.
+ */
+export class RefusalCache {
+  private readonly reasons = new Map<string, string | null>();
+  private project: unknown;
+
+  clear(): void {
+    this.reasons.clear();
+  }
+
+  /** Keys for `findings` of `text`; the cache is dropped when `project` is not the one it was filled for. */
+  keys(project: unknown, findings: readonly Finding[], text: string): string[] {
+    if (project !== this.project) {
+      this.project = project;
+      this.reasons.clear();
+    }
+    const others = findings.map((f) => `${f.code}:${f.function}`).join(',');
+    return findings.map((f) => {
+      const fs = f.functionSpan;
+      return `${f.code}\0${f.function}\0${f.span.start - fs.start}\0${f.span.end - fs.start}\0${others}\0${text.slice(fs.start, fs.end)}`;
+    });
+  }
+
+  has(key: string): boolean {
+    return this.reasons.has(key);
+  }
+
+  get(key: string): string | undefined {
+    return this.reasons.get(key) ?? undefined;
+  }
+
+  set(key: string, reason: string | undefined): void {
+    if (this.reasons.size >= REFUSAL_CACHE_MAX) this.reasons.clear();
+    this.reasons.set(key, reason ?? null);
+  }
+}
+
 export function registerDiagnostics(ctx: ServerContext): void {
   const timers = new Map<string, NodeJS.Timeout>();
+  const refineTimers = new Map<string, NodeJS.Timeout>();
   const toldSkipped = new Set<string>();
+  const refusals = new RefusalCache();
 
+  // Findings first, with the refusal reasons already known; the others are computed once typing pauses.
   const publish = (uri: string): void => {
     const doc = ctx.documents.get(uri);
     if (!doc) return;
-    const why = skipReason(ctx, uri, doc.getText());
+    const text = doc.getText();
+    const why = skipReason(ctx, uri, text);
     let diagnostics: Diagnostic[] = [];
+    let missing = false;
     if (why) {
       if (!toldSkipped.has(uri)) {
         toldSkipped.add(uri);
@@ -56,12 +105,43 @@ export function registerDiagnostics(ctx: ServerContext): void {
       }
     } else {
       const t0 = Date.now();
-      diagnostics = ctx.findings(uri).map((f) => toDiagnostic(f, fixRefusal(ctx.project(), f, doc.getText())));
+      const findings = ctx.findings(uri);
+      const keys = refusals.keys(ctx.project(), findings, text);
+      diagnostics = findings.map((f, i) => {
+        if (!refusals.has(keys[i])) missing = true;
+        return toDiagnostic(f, refusals.get(keys[i]));
+      });
       ctx.log.trace(`hotplug-race: ${uri} v${doc.version}: ${diagnostics.length} diagnostics in ${Date.now() - t0} ms`);
     }
     ctx.connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
     ctx.fireFindingsChanged(uri);
+    clearTimeout(refineTimers.get(uri));
+    refineTimers.delete(uri);
+    if (missing) refineTimers.set(uri, setTimeout(() => void safeRefine(uri, doc.version), REFINE_IDLE_MS));
   };
+
+  /** Computes the missing refusal reasons one finding at a time; gives up when the document changes meanwhile. */
+  const refine = async (uri: string, version: number): Promise<void> => {
+    refineTimers.delete(uri);
+    const current = () => ctx.documents.get(uri)?.version === version && !timers.has(uri) && !refineTimers.has(uri);
+    if (!current()) return;
+    const text = ctx.documents.get(uri)!.getText();
+    const findings = ctx.findings(uri);
+    const project = ctx.project();
+    const keys = refusals.keys(project, findings, text);
+    let changed = false;
+    for (let i = 0; i < findings.length; i++) {
+      if (refusals.has(keys[i])) continue;
+      const reason = fixRefusal(project, findings[i], text);
+      refusals.set(keys[i], reason);
+      if (reason) changed = true;
+      // Let a pending edit in before the next (possibly slow) verification.
+      await new Promise((r) => setImmediate(r));
+      if (!current() || ctx.project() !== project) return;
+    }
+    if (changed) publish(uri);
+  };
+  const safeRefine = ctx.guard('fix refusals', refine);
   const safePublish = ctx.guard('publish diagnostics', publish);
 
   const schedule = (uri: string, delay: number): void => {
@@ -72,6 +152,8 @@ export function registerDiagnostics(ctx: ServerContext): void {
     }, delay));
   };
   const republishAll = (): void => {
+    // Other files, rules or settings changed: a refusal may no longer hold.
+    refusals.clear();
     for (const doc of ctx.documents.all()) schedule(doc.uri, 0);
   };
 
@@ -86,6 +168,8 @@ export function registerDiagnostics(ctx: ServerContext): void {
   ctx.documents.onDidClose((uri) => {
     clearTimeout(timers.get(uri));
     timers.delete(uri);
+    clearTimeout(refineTimers.get(uri));
+    refineTimers.delete(uri);
     ctx.connection.sendDiagnostics({ uri, diagnostics: [] });
   });
   ctx.onSettingsChanged(republishAll);
