@@ -81,7 +81,13 @@ test('a diagnostic without a quick fix says why, and gets no fix action', async 
   await client.initialize([path.dirname(file)]);
   const uri = uriOf(file);
   client.open(uri, fs.readFileSync(file, 'utf8'), 1);
-  const diags = await client.diagnosticsFor(uri, 1);
+  const first = await client.diagnosticsFor(uri, 1);
+  // The reasons come in a later publish of the same version, with the same findings.
+  const diags = await client.until('refusal reasons', () => {
+    const last = [...client.published].reverse().find((p) => p.uri === uri && p.version === 1);
+    return last?.diagnostics.some((x) => /No quick fix:/.test(String(x.message))) ? last.diagnostics : undefined;
+  });
+  assert.deepEqual(diags.map((x) => [x.code, x.range]), first.map((x) => [x.code, x.range]));
   const loop = diags.find((x) => x.code === 'HP001' && /No quick fix: .*different blocks/.test(String(x.message)));
   assert.ok(loop, JSON.stringify(diags.map((x) => x.message)));
   assert.ok(diags.some((x) => /No quick fix: `HVM_CHECK_VCPU_OR_RETURN\(\)` between the calls is an unknown macro/.test(String(x.message))));
