@@ -46,41 +46,59 @@ const REFINE_IDLE_MS = 150;
 const REFUSAL_CACHE_MAX = 20_000;
 
 /**
- * Fix refusals by finding and the text of its function (plus the file's findings, which verification compares
- * against): an edit in another function keeps them. Cleared when the project, settings or index change.
+ * Fix refusals per document, by finding and the text of its function: an edit in another function keeps them.
+ * Dropped for a document when its list of findings changes (verification compares against it), and for all
+ * when the project, settings or index change.
  */
 export class RefusalCache {
-  private readonly reasons = new Map<string, string | null>();
+  private readonly docs = new Map<string, { others: string; reasons: Map<string, string | null> }>();
   private project: unknown;
+  private size = 0;
 
   clear(): void {
-    this.reasons.clear();
+    this.docs.clear();
+    this.size = 0;
   }
 
-  /** Keys for `findings` of `text`; the cache is dropped when `project` is not the one it was filled for. */
-  keys(project: unknown, findings: readonly Finding[], text: string): string[] {
+  forget(uri: string): void {
+    this.size -= this.docs.get(uri)?.reasons.size ?? 0;
+    this.docs.delete(uri);
+  }
+
+  /** Keys for `findings` of `text` in `uri`; everything is dropped when `project` is not the one it was filled for. */
+  keys(project: unknown, uri: string, findings: readonly Finding[], text: string): string[] {
     if (project !== this.project) {
       this.project = project;
-      this.reasons.clear();
+      this.clear();
     }
     const others = findings.map((f) => `${f.code}:${f.function}`).join(',');
+    if (this.docs.get(uri)?.others !== others) {
+      this.forget(uri);
+      this.docs.set(uri, { others, reasons: new Map() });
+    }
     return findings.map((f) => {
       const fs = f.functionSpan;
-      return `${f.code}\0${f.function}\0${f.span.start - fs.start}\0${f.span.end - fs.start}\0${others}\0${text.slice(fs.start, fs.end)}`;
+      return `${f.code}\0${f.function}\0${f.span.start - fs.start}\0${f.span.end - fs.start}\0${text.slice(fs.start, fs.end)}`;
     });
   }
 
-  has(key: string): boolean {
-    return this.reasons.has(key);
+  has(uri: string, key: string): boolean {
+    return !!this.docs.get(uri)?.reasons.has(key);
   }
 
-  get(key: string): string | undefined {
-    return this.reasons.get(key) ?? undefined;
+  get(uri: string, key: string): string | undefined {
+    return this.docs.get(uri)?.reasons.get(key) ?? undefined;
   }
 
-  set(key: string, reason: string | undefined): void {
-    if (this.reasons.size >= REFUSAL_CACHE_MAX) this.reasons.clear();
-    this.reasons.set(key, reason ?? null);
+  set(uri: string, key: string, reason: string | undefined): void {
+    const doc = this.docs.get(uri);
+    if (!doc) return;
+    if (this.size >= REFUSAL_CACHE_MAX) {
+      this.size -= doc.reasons.size;
+      doc.reasons.clear();
+    }
+    if (!doc.reasons.has(key)) this.size++;
+    doc.reasons.set(key, reason ?? null);
   }
 }
 
@@ -106,10 +124,10 @@ export function registerDiagnostics(ctx: ServerContext): void {
     } else {
       const t0 = Date.now();
       const findings = ctx.findings(uri);
-      const keys = refusals.keys(ctx.project(), findings, text);
+      const keys = refusals.keys(ctx.project(), uri, findings, text);
       diagnostics = findings.map((f, i) => {
-        if (!refusals.has(keys[i])) missing = true;
-        return toDiagnostic(f, refusals.get(keys[i]));
+        if (!refusals.has(uri, keys[i])) missing = true;
+        return toDiagnostic(f, refusals.get(uri, keys[i]));
       });
       ctx.log.trace(`hotplug-race: ${uri} v${doc.version}: ${diagnostics.length} diagnostics in ${Date.now() - t0} ms`);
     }
@@ -128,12 +146,12 @@ export function registerDiagnostics(ctx: ServerContext): void {
     const text = ctx.documents.get(uri)!.getText();
     const findings = ctx.findings(uri);
     const project = ctx.project();
-    const keys = refusals.keys(project, findings, text);
+    const keys = refusals.keys(project, uri, findings, text);
     let changed = false;
     for (let i = 0; i < findings.length; i++) {
-      if (refusals.has(keys[i])) continue;
+      if (refusals.has(uri, keys[i])) continue;
       const reason = fixRefusal(project, findings[i], text);
-      refusals.set(keys[i], reason);
+      refusals.set(uri, keys[i], reason);
       if (reason) changed = true;
       // Let a pending edit in before the next (possibly slow) verification.
       await new Promise((r) => setImmediate(r));
@@ -170,6 +188,7 @@ export function registerDiagnostics(ctx: ServerContext): void {
     timers.delete(uri);
     clearTimeout(refineTimers.get(uri));
     refineTimers.delete(uri);
+    refusals.forget(uri);
     ctx.connection.sendDiagnostics({ uri, diagnostics: [] });
   });
   ctx.onSettingsChanged(republishAll);
