@@ -41,7 +41,7 @@ export function skipReason(ctx: ServerContext, uri: string, text: string): strin
 }
 
 /** Quiet time after the last publish of a document before fix refusals are computed (off the typing path). */
-const REFINE_IDLE_MS = 150;
+const REFINE_IDLE_MS = 400;
 /** Refusal reasons kept at most (cleared, not evicted one by one: the entries are small). */
 const REFUSAL_CACHE_MAX = 20_000;
 
