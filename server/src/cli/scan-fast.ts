@@ -2,6 +2,8 @@
 // ripgrep or worker threads, and only the top-level regions that can matter handed to the parser.
 // Findings are the same as the plain scan's (test/unit/perf); positions are mapped back to the real text.
 import * as fs from 'fs';
+import * as v8 from 'v8';
+import * as vm from 'vm';
 import { KnowledgeBase } from '../core/kb/kb';
 import { Project } from '../core/project';
 import {
@@ -31,6 +33,10 @@ export interface FastScanOptions {
   onRound?: (r: PrefilterRound) => void;
   /** Hand only the regions with a relevant name to the parser (default true). */
   compact?: boolean;
+  /** Drop admitted files that cannot matter after each chunk (default true), bounding memory. */
+  evict?: boolean;
+  /** Files admitted at a time before eviction (default 300). */
+  chunk?: number;
 }
 
 export interface FastScanStats {
@@ -68,6 +74,10 @@ export async function fastScan(files: readonly string[], roots: string[], option
   const seenTokens = new Set<string>();
   /** Per admitted file: its `field = function` stores (cached until its parsed text changes). */
   const stores = new Map<string, [string, string][]>();
+  const evict = options.evict ?? true;
+  const chunk = Math.max(1, options.chunk ?? 300);
+  /** Resolution signatures taken when files were evicted (see `signatures`). */
+  const snapshots: Map<string, string>[] = [];
 
   const load = (file: string): string | undefined => {
     let buf: Buffer;
@@ -115,18 +125,47 @@ export async function fastScan(files: readonly string[], roots: string[], option
           scratch.setFile(file, next.parsedText);
         }
       }
-      for (const file of add) {
-        if (skipped.has(file)) continue;
-        const text = load(file);
-        if (text === undefined) {
-          skipped.add(file);
-          continue;
+      const evicted: string[] = [];
+      let names: Set<string> | undefined;
+      for (let i = 0; i < add.length; i += chunk) {
+        const part = add.slice(i, i + chunk);
+        for (const file of part) {
+          if (skipped.has(file)) continue;
+          const text = load(file);
+          if (text === undefined) {
+            skipped.add(file);
+            continue;
+          }
+          const st = prepare(text);
+          admitted.set(file, st);
+          scratch.setFile(file, st.parsedText);
         }
-        const st = prepare(text);
-        admitted.set(file, st);
-        scratch.setFile(file, st.parsedText);
+        names = relevantNames(scratch, admitted, stores);
+        if (!evict) continue;
+        const tokens = new Set([...all, ...names]);
+        const drop = part.filter((f) => admitted.has(f) && !matters(scratch, f, admitted.get(f)!.parsedText, tokens, stores));
+        for (const f of drop) {
+          scratch.removeFile(f);
+          admitted.delete(f);
+          stores.delete(f);
+          evicted.push(f);
+        }
+        if (drop.length) {
+          snapshots.push(signatures(scratch, admitted, stores, tokens));
+          // Evicted trees are native memory the heap does not see: collect now so RSS stays bounded.
+          collectGarbage();
+        }
       }
-      return relevantNames(scratch, admitted, stores);
+      names ??= relevantNames(scratch, admitted, stores);
+      if (!evict || snapshots.length === 0) return names;
+      // Names and fields whose resolution changed since a file was judged irrelevant: search for them again.
+      const now = signatures(scratch, admitted, stores, new Set([...all, ...names]));
+      const again = new Set<string>();
+      for (const snap of snapshots) for (const [t, sig] of snap) if (now.get(t) !== sig) again.add(t);
+      // Files evicted so far were judged against a state no later than this one.
+      snapshots.length = 0;
+      snapshots.push(now);
+      return { names, again, evicted };
     },
   }, options.onRound);
 
@@ -210,6 +249,73 @@ const STORE = /(?:\.|->)\s*(\w+)\s*=\s*[(&\s]*([A-Za-z_]\w*)\b(?!\s*\()/g;
 function storesOf(text: string): [string, string][] {
   const out: [string, string][] = [];
   for (const m of text.matchAll(STORE)) out.push([m[1], m[2]]);
+  return out;
+}
+
+let gc: (() => void) | undefined;
+function collectGarbage(): void {
+  if (!gc) {
+    v8.setFlagsFromString('--expose-gc');
+    gc = vm.runInNewContext('gc') as () => void;
+  }
+  gc();
+}
+
+/** Calls in a text: [field?, name]; a superset of the analysis's call sites (prototypes count too). */
+const CALL = /(\.|->)?\s*\b([A-Za-z_]\w*)\s*\(/g;
+
+/**
+ * Whether an admitted file can matter to the findings: it defines a token name (a definition shadows farther
+ * ones), stores into a token field (the nearest stores win), or makes a call that can have an event (a KB
+ * name or field, or a name or field that resolves, from this file, to a summarised function).
+ * A file that does none of these adds nothing; any later change that could alter this comes with a new token
+ * it contains, or with a changed signature of a token it contains (both searched again).
+ */
+export function matters(project: Project, file: string, parsedText: string, tokens: ReadonlySet<string>, cache: Map<string, [string, string][]>): boolean {
+  for (const fn of project.functions(file)) if (tokens.has(fn.name)) return true;
+  let pairs = cache.get(file);
+  if (!pairs) cache.set(file, (pairs = storesOf(parsedText)));
+  for (const [field] of pairs) if (tokens.has(field)) return true;
+  const r = project.resolver();
+  const kb = project.kb;
+  let kbTokens: Set<string> | undefined;
+  const hasEvents = (name: string) => kb.forFunction(name).length > 0 || !!r.summary(name, file);
+  for (const m of parsedText.matchAll(CALL)) {
+    const name = m[2];
+    if (m[1]) {
+      if ((kbTokens ??= kb.tokens()).has(name) || r.fieldTargets(name, file).some(hasEvents)) return true;
+    } else if (hasEvents(name)) return true;
+  }
+  return false;
+}
+
+/**
+ * Per token, what eviction decisions depend on: for a name, which files define it and whether that
+ * definition is summarised; for a field, its stores and the same for their targets.
+ */
+function signatures(project: Project, admitted: Map<string, unknown>, cache: Map<string, [string, string][]>, tokens: ReadonlySet<string>): Map<string, string> {
+  const defs = new Map<string, string[]>();
+  const storesOf_ = new Map<string, string[]>();
+  for (const file of admitted.keys()) {
+    for (const fn of project.functions(file)) {
+      const l = defs.get(fn.name);
+      if (!l) defs.set(fn.name, [file]);
+      else if (l[l.length - 1] !== file) l.push(file);
+    }
+    for (const [field, target] of cache.get(file) ?? []) {
+      if (!tokens.has(field)) continue;
+      const l = storesOf_.get(field) ?? [];
+      l.push(`${file}>${target}`);
+      storesOf_.set(field, l);
+    }
+  }
+  const r = project.resolver();
+  const ofName = (n: string) => (defs.get(n) ?? []).map((f) => `${f}${r.summary(n, f) ? '+' : '-'}`).sort().join(',');
+  const out = new Map<string, string>();
+  for (const t of tokens) {
+    const st = (storesOf_.get(t) ?? []).sort();
+    out.set(t, `${ofName(t)}|${st.map((x) => `${x}(${ofName(x.slice(x.indexOf('>') + 1))})`).join(',')}`);
+  }
   return out;
 }
 

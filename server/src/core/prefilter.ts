@@ -69,8 +69,16 @@ export interface PrefilterHost {
   search(files: readonly string[], tokens: readonly string[]): Promise<readonly string[]>;
   /** Parse and add these files (`tokens`: every token so far, for parts of files admitted earlier);
    *  then return every name that can make another file relevant now: names of functions with a
-   *  non-empty summary, and ops-table fields such functions are assigned to. */
-  admit(files: readonly string[], tokens: ReadonlySet<string>): Promise<Iterable<string>>;
+   *  non-empty summary, and ops-table fields such functions are assigned to. It may instead return
+   *  `{ names, again, evicted }`: `evicted` files were dropped (they are searched again in later rounds),
+   *  `again` are known names whose resolution changed since a file was evicted (searched for again). */
+  admit(files: readonly string[], tokens: ReadonlySet<string>): Promise<Iterable<string> | AdmitResult>;
+}
+
+export interface AdmitResult {
+  names: Iterable<string>;
+  again?: Iterable<string>;
+  evicted?: Iterable<string>;
 }
 
 export interface PrefilterRound {
@@ -78,6 +86,8 @@ export interface PrefilterRound {
   tokens: string[];
   searched: number;
   admitted: number;
+  /** Files of this round's hits dropped again as irrelevant (eviction). */
+  evicted?: number;
   searchMs: number;
   admitMs: number;
 }
@@ -106,11 +116,15 @@ export async function prefilterFixpoint(files: readonly string[], kbTokens: Iter
     const add = hits.filter((f) => !admitted.has(f));
     for (const f of add) admitted.add(f);
     t = performance.now();
-    const names = await host.admit(add, seen);
+    const res = await host.admit(add, seen);
     const admitMs = performance.now() - t;
-    rounds.push({ tokens: fresh, searched: rest.length, admitted: add.length, searchMs, admitMs });
+    const { names, again, evicted } = isAdmitResult(res) ? res : { names: res, again: undefined, evicted: undefined };
+    let dropped = 0;
+    for (const f of evicted ?? []) if (admitted.delete(f)) dropped++;
+    rounds.push({ tokens: fresh, searched: rest.length, admitted: add.length, evicted: dropped, searchMs, admitMs });
     onRound?.(rounds[rounds.length - 1]);
     fresh = [];
+    for (const n of again ?? []) if (seen.has(n) && !fresh.includes(n)) fresh.push(n);
     for (const n of names) {
       if (!seen.has(n)) {
         seen.add(n);
@@ -119,6 +133,10 @@ export async function prefilterFixpoint(files: readonly string[], kbTokens: Iter
     }
   }
   return { admitted: files.filter((f) => admitted.has(f)), rounds, tokens: [...seen].sort() };
+}
+
+function isAdmitResult(x: Iterable<string> | AdmitResult): x is AdmitResult {
+  return typeof (x as AdmitResult).names === 'object' && !(Symbol.iterator in (x as object));
 }
 
 /** A run of whole lines [startLine, endLine) of a C file that holds balanced top-level items. */
