@@ -13,6 +13,8 @@ export interface LatencyResult {
   samples: number[];
   median: number;
   p95: number;
+  /** didOpen to its first publishDiagnostics. */
+  firstMs: number;
   /** Time until the index finished before the edits started (when a root is given). */
   indexMs?: number;
 }
@@ -49,8 +51,9 @@ export async function measureLatency(file: string, opts: { root?: string; edits?
     await client.initialize(opts.root ? path.resolve(opts.root) : undefined, { debounceMs: opts.debounceMs ?? 0 });
     let version = 1;
     const first = client.waitFor(isDiag(), 600_000, 'first diagnostics');
+    const opened = performance.now();
     client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'c', version, text } });
-    await first;
+    const firstMs = (await first).at - opened;
     let indexMs: number | undefined;
     if (indexEnd) {
       await indexEnd;
@@ -82,7 +85,7 @@ export async function measureLatency(file: string, opts: { root?: string; edits?
       const got = await wait;
       samples.push(got.at - sent);
     }
-    return { file, lines: lines.length, edits: samples.length, samples, median: median(samples), p95: percentile(samples, 95), indexMs };
+    return { file, lines: lines.length, edits: samples.length, samples, median: median(samples), p95: percentile(samples, 95), firstMs, indexMs };
   } finally {
     await client.shutdown();
   }
