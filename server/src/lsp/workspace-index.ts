@@ -98,6 +98,8 @@ export function registerWorkspaceIndex(ctx: ServerContext): void {
 
   /** Names that make a file relevant, from the last completed pass (knowledge base + summarised names). */
   let tokens = new Set<string>();
+  /** Ops-table stores per file, kept across passes and disk changes while a file's text is the same. */
+  const stores: StoreCache = new Map();
 
   const run = async (): Promise<void> => {
     const gen = ++generation;
@@ -132,7 +134,6 @@ export function registerWorkspaceIndex(ctx: ServerContext): void {
       const max = ctx.settings().maxFileSize;
       const kbTokens = checkedTokens(ctx.project().kb);
       const admittedNow = new Set<string>();
-      const stores: StoreCache = new Map();
       // Only files that can matter are parsed: those naming a knowledge-base call, widened to the names
       // of functions that got a summary (and the ops-table fields they are stored in) until nothing changes.
       const result = await prefilterFixpoint(files, kbTokens, {
@@ -190,6 +191,7 @@ export function registerWorkspaceIndex(ctx: ServerContext): void {
       });
       if (!alive()) return;
       for (const file of indexed) if (!admittedNow.has(file) && !open.has(file)) ctx.project().removeFile(file);
+      for (const file of stores.keys()) if (!admittedNow.has(file)) stores.delete(file);
       indexed.clear();
       for (const f of admittedNow) indexed.add(f);
       tokens = new Set(result.tokens);
@@ -242,7 +244,7 @@ export function registerWorkspaceIndex(ctx: ServerContext): void {
         if (!addFromDisk(c.file)) continue;
         touched = true;
         // A new summarised name can make other files relevant: widen with a full pass.
-        if ([...relevantNames(ctx.project(), indexed)].some((n) => !tokens.has(n))) widen = true;
+        if ([...relevantNames(ctx.project(), indexed, stores)].some((n) => !tokens.has(n))) widen = true;
       }
     }
     if (widen) start();
