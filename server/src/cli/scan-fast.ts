@@ -126,6 +126,7 @@ export async function fastScan(files: readonly string[], roots: string[], option
         }
       }
       const evicted: string[] = [];
+      let dropped = 0; // evictions already covered by a snapshot
       let names: Set<string> | undefined;
       for (let i = 0; i < add.length; i += chunk) {
         const part = add.slice(i, i + chunk);
@@ -137,6 +138,11 @@ export async function fastScan(files: readonly string[], roots: string[], option
             continue;
           }
           const st = prepare(text);
+          if (evict && st.keep && st.keep.size === 0) {
+            // The search matched inside a longer word only: no region names a token, so nothing here can matter.
+            evicted.push(file);
+            continue;
+          }
           admitted.set(file, st);
           scratch.setFile(file, st.parsedText);
         }
@@ -148,16 +154,17 @@ export async function fastScan(files: readonly string[], roots: string[], option
           scratch.removeFile(f);
           admitted.delete(f);
           stores.delete(f);
-          evicted.push(f);
         }
-        if (drop.length) {
+        if (drop.length || evicted.length > dropped) {
+          evicted.push(...drop);
+          dropped = evicted.length;
           snapshots.push(signatures(scratch, admitted, stores, tokens));
           // Evicted trees are native memory the heap does not see: collect now so RSS stays bounded.
           collectGarbage();
         }
       }
       names ??= relevantNames(scratch, admitted, stores);
-      if (!evict || snapshots.length === 0) return names;
+      if (!evict || snapshots.length === 0) return names; // nothing evicted yet
       // Names and fields whose resolution changed since a file was judged irrelevant: search for them again.
       const now = signatures(scratch, admitted, stores, new Set([...all, ...names]));
       const again = new Set<string>();
