@@ -2,7 +2,15 @@
 // 32-bit words, so the first BUG found has a shortest trace, and the same input always gives the same trace.
 import type { Scenario, SimBug, SimConfig, SimResult, TraceStep } from './model';
 import { StateSet } from './state-set';
-import { A_CALLFN, A_WATCHDOG, BUG, Model, NONE, ONLINE, type St } from './transitions';
+import { A_FQS, A_QS, A_WATCHDOG, BUG, Model, NONE, ONLINE, type St } from './transitions';
+
+// Local copies: the compiled hot loop would otherwise read each as a property of the imported module.
+const FQS = A_FQS;
+const QS = A_QS;
+const WATCHDOG = A_WATCHDOG;
+const R_NONE = NONE;
+const R_BUG = BUG;
+const ON = ONLINE;
 
 const F = 7; // fields of a state in the queue
 
@@ -11,6 +19,14 @@ export function explore(sc: Scenario, cfg: SimConfig): SimResult {
   const model = new Model(sc, cfg);
   const init = model.initial();
   const moves = model.moveList();
+  // Actor kind (-1 for a program thread) and CPU of each move, so the hot loop does no decoding.
+  const nMoves = moves.length;
+  const kindOf = new Int8Array(nMoves);
+  const cpuOf = new Int8Array(nMoves);
+  for (let i = 0; i < nMoves; i++) {
+    kindOf[i] = moves[i] < 16 ? -1 : (moves[i] - 16) >> 4;
+    cpuOf[i] = moves[i] < 16 ? 0 : (moves[i] - 16) & 15;
+  }
   const seen = new StateSet();
   // Breadth-first queue of states (F int32 fields each), with the parent index and move of each (for the trace).
   let q = new Int32Array(F * 4096);
@@ -63,23 +79,26 @@ export function explore(sc: Scenario, cfg: SimConfig): SimResult {
     s.failed = q[o + 4];
     s.rcu = q[o + 5];
     s.wd = q[o + 6];
-    const apOn = (s.flags & ONLINE) !== 0;
-    for (let i = 0; i < moves.length; i++) {
-      // Cheap pre-filter of moves that are certainly disabled (the watchdog runs only on its holder; the
-      // call-function senders only matter once the AP is online); step() decides the rest.
-      const m = moves[i];
-      if (m >= 16) {
-        const kind = (m - 16) >> 4;
-        if (kind === A_WATCHDOG ? ((m - 16) & 15) !== s.wd : kind >= A_CALLFN && !apOn) continue;
+    const apOn = (s.flags & ON) !== 0;
+    const rcu = s.rcu;
+    const wd = s.wd;
+    for (let i = 0; i < nMoves; i++) {
+      // Cheap pre-filter of moves that are certainly disabled (same conditions as step()'s first checks, without
+      // the call); step() decides the rest.
+      const kind = kindOf[i];
+      if (kind >= 0) {
+        const bit = 1 << cpuOf[i];
+        if (kind === FQS ? (rcu & ~bit) === 0 : kind === QS ? (rcu & bit) === 0 : kind === WATCHDOG ? cpuOf[i] !== wd : !apOn) continue;
       }
+      const m = moves[i];
       const r = model.step(s, m, n, false);
-      if (r === NONE) continue;
+      if (r === R_NONE) continue;
       transitions++;
-      if (r === BUG) {
-        found = { from: idx, move: moves[i] };
+      if (r === R_BUG) {
+        found = { from: idx, move: m };
         break;
       }
-      if (seen.add(model.keyHi(n), model.keyLo(n))) push(n, idx, moves[i]);
+      if (seen.add(model.keyHi(n), model.keyLo(n))) push(n, idx, m);
     }
     if (found) break;
     if (count > cfg.maxStates) {

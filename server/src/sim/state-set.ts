@@ -8,7 +8,7 @@ export class StateSet {
   private mask: number;
   size = 0;
 
-  constructor(capacity = 1 << 12) {
+  constructor(capacity = 1 << 15) {
     let n = 1 << 4;
     while (n < capacity * 2) n <<= 1;
     this.hi = new Int32Array(n);

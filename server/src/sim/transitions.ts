@@ -3,7 +3,7 @@
 import { AP, BP, laneName, type Scenario, type SimBug, type SimConfig, type SimOp, type TraceStep } from './model';
 import { VEC_CALL_FUNCTION, VEC_CALL_FUNCTION_SINGLE, VEC_RESCHEDULE } from './program';
 
-export const ONLINE = 1;
+const ONLINE = 1;
 const ACTIVE = 2;
 const IRQ = 4;
 const RQIDLE = 8; // rq->curr is the idle task (the watchdog's wake_up_idle_cpu sends then)
@@ -22,8 +22,8 @@ export interface St {
 /** Move codes: 0..3 = thread t (0 BP, 1 AP) * 2 + (1 if the set-up fails); actors: 16 + kind * 16 + cpu. */
 const A_FQS = 0;
 const A_QS = 1;
-export const A_WATCHDOG = 2;
-export const A_CALLFN = 3;
+const A_WATCHDOG = 2;
+const A_CALLFN = 3;
 const A_CALLFN1 = 4;
 
 // Compiled op kinds: [kind, arg, arg2, arg3] per op.
@@ -72,9 +72,9 @@ function copy(s: St, n: St): void {
   n.wd = s.wd;
 }
 
-export const NONE = 0;
-export const NEXT = 1;
-export const BUG = 2;
+const NONE = 0;
+const NEXT = 1;
+const BUG = 2;
 
 export interface Outcome {
   next: St;
@@ -194,20 +194,17 @@ export class Model {
       case A_FQS: {
         const pending = s.rcu & ~(1 << c);
         if (!pending) return NONE;
-        let rcu = s.rcu;
+        // Every pending CPU but c is forced at once; only the AP can need an IPI.
         let what = '';
-        for (let d = 0; d < this.C; d++) {
-          if (!(pending & (1 << d))) continue;
-          if (d === AP) {
-            if (!apOn) what = 'CPU 1 offline: quiescent';
-            else if (s.flags & DYNIDLE) what = 'CPU 1 dyntick-idle: quiescent';
-            else if (!this.ready(s, VEC_RESCHEDULE)) {
-              if (labels) this.label(c, 'rcu', 'force_quiescent_state → rcu_implicit_offline_qs: CPU 1 online, no quiescent state: smp_send_reschedule(1)');
-              return this.bug(c, VEC_RESCHEDULE);
-            } else what = 'smp_send_reschedule(1): CPU 1 reports a quiescent state';
-          }
-          rcu &= ~(1 << d);
+        if (pending & (1 << AP)) {
+          if (!apOn) what = 'CPU 1 offline: quiescent';
+          else if (s.flags & DYNIDLE) what = 'CPU 1 dyntick-idle: quiescent';
+          else if (!this.ready(s, VEC_RESCHEDULE)) {
+            if (labels) this.label(c, 'rcu', 'force_quiescent_state → rcu_implicit_offline_qs: CPU 1 online, no quiescent state: smp_send_reschedule(1)');
+            return this.bug(c, VEC_RESCHEDULE);
+          } else what = 'smp_send_reschedule(1): CPU 1 reports a quiescent state';
         }
+        const rcu = s.rcu & (1 << c);
         copy(s, n);
         n.rcu = rcu === 0 ? this.gpMask(s.flags) : rcu;
         if (labels) this.label(c, 'rcu', `force_quiescent_state → rcu_implicit_offline_qs${what ? ': ' + what : ''}`);
@@ -335,3 +332,6 @@ export class Model {
     return { step, cpu: o.cpu, lane: laneName(o.cpu), actor: o.actor, action: o.action, file: src ? src.file : null, line: src ? src.span.startLine + 1 : null, online, active, irqs, ipiReady };
   }
 }
+
+// Exported by list, not `export const`: the compiled module then reads its own constants as locals, not exports.X.
+export { ONLINE, A_FQS, A_QS, A_WATCHDOG, A_CALLFN, NONE, NEXT, BUG };
