@@ -1,8 +1,9 @@
 // Breadth-first explorer over every interleaving of the model (transitions.ts). Visited states are hashed as two
 // 32-bit words, so the first BUG found has a shortest trace, and the same input always gives the same trace.
 import type { Scenario, SimBug, SimConfig, SimResult, TraceStep } from './model';
+import { VEC_CALL_FUNCTION, VEC_CALL_FUNCTION_SINGLE, VEC_RESCHEDULE } from './program';
 import { StateSet } from './state-set';
-import { A_FQS, A_QS, A_WATCHDOG, BUG, Model, NONE, ONLINE, type St } from './transitions';
+import { A_FQS, A_QS, A_WATCHDOG, BUG, DYNIDLE, Model, NONE, ONLINE, type St } from './transitions';
 
 // Local copies: the compiled hot loop would otherwise read each as a property of the imported module.
 const FQS = A_FQS;
@@ -11,8 +12,9 @@ const WATCHDOG = A_WATCHDOG;
 const R_NONE = NONE;
 const R_BUG = BUG;
 const ON = ONLINE;
-
-const F = 7; // fields of a state in the queue
+const IDLE = DYNIDLE;
+const AP_BIT = 1 << 1;
+const RCU_CLEAR = ~(0xffff << 12); // keyHi without its RCU mask (model.keyHi's layout)
 
 export function explore(sc: Scenario, cfg: SimConfig): SimResult {
   const t0 = performance.now();
@@ -27,13 +29,16 @@ export function explore(sc: Scenario, cfg: SimConfig): SimResult {
     kindOf[i] = moves[i] < 16 ? -1 : (moves[i] - 16) >> 4;
     cpuOf[i] = moves[i] < 16 ? 0 : (moves[i] - 16) & 15;
   }
+  const gpOn = model.gpMask(ON);
+  const gpOff = model.gpMask(0);
   const seen = new StateSet();
-  // Breadth-first queue of states (F int32 fields each), with the parent index and move of each (for the trace).
-  let q = new Int32Array(F * 4096);
+  // Breadth-first queue of state keys (lo, hi: the state itself, see decode), with the parent index and move of
+  // each (for the trace).
+  let q = new Int32Array(2 * 4096);
   let parent = new Int32Array(4096);
   let via = new Int16Array(4096);
   let count = 0;
-  const push = (x: St, from: number, move: number) => {
+  const push = (lo: number, hi: number, from: number, move: number) => {
     if (count === parent.length) {
       const q2 = new Int32Array(q.length * 2);
       q2.set(q);
@@ -45,20 +50,14 @@ export function explore(sc: Scenario, cfg: SimConfig): SimResult {
       v2.set(via);
       via = v2;
     }
-    const o = count * F;
-    q[o] = x.pc0;
-    q[o + 1] = x.pc1;
-    q[o + 2] = x.flags;
-    q[o + 3] = x.bound;
-    q[o + 4] = x.failed;
-    q[o + 5] = x.rcu;
-    q[o + 6] = x.wd;
+    q[count * 2] = lo;
+    q[count * 2 + 1] = hi;
     parent[count] = from;
     via[count] = move;
     count++;
   };
   seen.add(model.keyHi(init), model.keyLo(init));
-  push(init, -1, -1);
+  push(model.keyLo(init), model.keyHi(init), -1, -1);
   const s: St = { ...init };
   const n: St = { ...init };
   let transitions = 0;
@@ -71,26 +70,52 @@ export function explore(sc: Scenario, cfg: SimConfig): SimResult {
       break;
     }
     const idx = head++;
-    const o = idx * F;
-    s.pc0 = q[o];
-    s.pc1 = q[o + 1];
-    s.flags = q[o + 2];
-    s.bound = q[o + 3];
-    s.failed = q[o + 4];
-    s.rcu = q[o + 5];
-    s.wd = q[o + 6];
-    const apOn = (s.flags & ON) !== 0;
+    const lo = q[idx * 2];
+    const hi = q[idx * 2 + 1];
+    // decode: the inverse of model.keyLo / keyHi
+    s.pc0 = lo & 255;
+    s.pc1 = ((lo >>> 8) & 255) - 1;
+    s.flags = lo >>> 16;
+    s.bound = hi & 255;
+    s.failed = (hi >>> 8) & 15;
+    s.rcu = (hi >>> 12) & 0xffff;
+    s.wd = (hi >>> 28) & 15;
+    const flags = s.flags;
+    const apOn = (flags & ON) !== 0;
     const rcu = s.rcu;
     const wd = s.wd;
+    const gp = apOn ? gpOn : gpOff;
+    const hiNoRcu = hi & RCU_CLEAR;
+    // RCU forcing needs an IPI to the AP when it is online, not idle, and RESCHEDULE is not bound.
+    const fqsBug = apOn && (flags & IDLE) === 0 && !model.readyBits(s.bound, VEC_RESCHEDULE);
+    // The call-function senders change something only when they BUG.
+    const callBug = apOn && (!model.readyBits(s.bound, VEC_CALL_FUNCTION) || !model.readyBits(s.bound, VEC_CALL_FUNCTION_SINGLE));
     for (let i = 0; i < nMoves; i++) {
-      // Cheap pre-filter of moves that are certainly disabled (same conditions as step()'s first checks, without
-      // the call); step() decides the rest.
       const kind = kindOf[i];
-      if (kind >= 0) {
-        const bit = 1 << cpuOf[i];
-        if (kind === FQS ? (rcu & ~bit) === 0 : kind === QS ? (rcu & bit) === 0 : kind === WATCHDOG ? cpuOf[i] !== wd : !apOn) continue;
-      }
       const m = moves[i];
+      if (kind === FQS || kind === QS) {
+        // Inline RCU steps (same as step()): they change only the RCU mask.
+        const bit = 1 << cpuOf[i];
+        let r: number;
+        if (kind === FQS) {
+          const pending = rcu & ~bit;
+          if (pending === 0) continue;
+          transitions++;
+          if (fqsBug && (pending & AP_BIT) !== 0) {
+            found = { from: idx, move: m };
+            break;
+          }
+          r = rcu & bit;
+        } else {
+          if ((rcu & bit) === 0) continue;
+          transitions++;
+          r = rcu & ~bit;
+        }
+        const hiN = hiNoRcu | ((r === 0 ? gp : r) << 12);
+        if (seen.add(hiN, lo)) push(lo, hiN, idx, m);
+        continue;
+      }
+      if (kind >= 0 && (kind === WATCHDOG ? cpuOf[i] !== wd : !callBug)) continue;
       const r = model.step(s, m, n, false);
       if (r === R_NONE) continue;
       transitions++;
@@ -98,7 +123,9 @@ export function explore(sc: Scenario, cfg: SimConfig): SimResult {
         found = { from: idx, move: m };
         break;
       }
-      if (seen.add(model.keyHi(n), model.keyLo(n))) push(n, idx, m);
+      const hiN = model.keyHi(n);
+      const loN = model.keyLo(n);
+      if (seen.add(hiN, loN)) push(loN, hiN, idx, m);
     }
     if (found) break;
     if (count > cfg.maxStates) {

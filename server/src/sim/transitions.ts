@@ -133,9 +133,15 @@ export class Model {
     return this.moves;
   }
 
-  private gpMask(flags: number): number {
+  /** The CPUs a new grace period waits for. */
+  gpMask(flags: number): number {
     const all = this.rC - 1;
     return this.sc.kind === 'bringup' || flags & ONLINE ? all : all & ~(1 << AP);
+  }
+
+  /** Whether vector v can be sent to the AP under these bindings. */
+  readyBits(bound: number, v: number): boolean {
+    return !(this.sc.managed & (1 << v)) || (bound & (1 << v)) !== 0;
   }
 
   private ready(s: St, v: number): boolean {
@@ -334,4 +340,4 @@ export class Model {
 }
 
 // Exported by list, not `export const`: the compiled module then reads its own constants as locals, not exports.X.
-export { ONLINE, A_FQS, A_QS, A_WATCHDOG, A_CALLFN, NONE, NEXT, BUG };
+export { DYNIDLE, ONLINE, A_FQS, A_QS, A_WATCHDOG, A_CALLFN, NONE, NEXT, BUG };
