@@ -20,6 +20,18 @@ function result(): ViewResult {
   return { ...r, function: `${EVIL}</script><script>window.__pwned=2</script>`, trace: r.trace.map((s, i) => (i === 0 ? { ...s, actor: EVIL } : s)) };
 }
 
+/**
+ * Polls `expr` with page.evaluate (a DevTools evaluation, which the page's CSP does not govern). Playwright's
+ * waitForFunction evals a string predicate inside the page after its first miss, which this view's CSP forbids.
+ */
+async function until(page: { evaluate(expr: string): Promise<unknown> }, expr: string, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await page.evaluate(expr))) {
+    if (Date.now() > end) throw new Error(`timed out waiting for: ${expr}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
 test('trace view in Chromium: escaping, CSP, stepping, messages', { skip: !CHROMIUM && 'chromium not installed', timeout: 120_000 }, async () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { chromium } = require('playwright-core') as typeof import('playwright-core');
@@ -51,7 +63,7 @@ test('trace view in Chromium: escaping, CSP, stepping, messages', { skip: !CHROM
       void d.dismiss();
     });
     await page.goto(`${origin}/`);
-    await page.waitForFunction(`window.__posted.some((m) => m.type === 'ready')`);
+    await until(page, `window.__posted.some((m) => m.type === 'ready')`);
     const get = <T>(name: string) => page.evaluate(`window[${JSON.stringify(name)}]`) as Promise<T>;
 
     assert.equal(await get('__pwned'), undefined, 'hostile text did not run');
@@ -89,7 +101,7 @@ test('trace view in Chromium: escaping, CSP, stepping, messages', { skip: !CHROM
 
     // the host's answer to "Compare with fix"
     await page.evaluate(`window.postMessage({ type: 'compare', verdict: 'safe', statesExplored: 638, ms: 1.2 }, '*')`);
-    await page.waitForFunction(`/safe: 638 states explored/.test(document.getElementById('compare-result').textContent)`);
+    await until(page, `/safe: 638 states explored/.test(document.getElementById('compare-result').textContent)`);
     assert.deepEqual(await get('__violations'), [], 'no CSP violation');
   } finally {
     await browser.close();
