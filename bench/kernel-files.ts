@@ -32,7 +32,7 @@ interface ChildMessage {
 function childMain(): void {
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { KnowledgeBase } = require('../server/src/core/kb/kb') as typeof import('../server/src/core/kb/kb');
-  const { createProject } = require('../server/src/lsp/project-api') as typeof import('../server/src/lsp/project-api');
+  const { Project } = require('../server/src/core/project') as typeof import('../server/src/core/project');
   const { readIndexable } = require('../server/src/lsp/workspace-index') as typeof import('../server/src/lsp/workspace-index');
   /* eslint-enable @typescript-eslint/no-require-imports */
   // The Project catches exceptions from fact building and checks and then reports nothing for that file or
@@ -71,7 +71,7 @@ function childMain(): void {
       if (skipped) r.outcome = skipped === 'size' ? 'skipped-size' : skipped === 'binary' ? 'skipped-binary' : 'unreadable';
       else if (text !== undefined) {
         r.bytes = Buffer.byteLength(text);
-        const project = createProject(kb, { functionBudgetMs });
+        const project = new Project(kb, { functionBudgetMs });
         project.setFile(file, text);
         for (const f of project.findings(file)) r.findings[f.code] = (r.findings[f.code] ?? 0) + 1;
         const fns = project.functions(file);

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { TextDocument, type TextEdit } from 'vscode-languageserver-textdocument';
 import type { CodeAction, TextDocumentEdit } from 'vscode-languageserver-protocol';
 import { KnowledgeBase } from '../../server/src/core/kb/kb';
-import { createProject } from '../../server/src/lsp/project-api';
+import { Project } from '../../server/src/core/project';
 import { Rng } from '../fuzz/prng';
 import { LspClient, REPO, uriOf } from './lsp-client';
 
@@ -50,7 +50,7 @@ test('code actions racing didChange storms are bound to the version they were co
     client.change(uri, doc.version, [change]);
   };
 
-  const project = createProject(KnowledgeBase.builtin(), {});
+  const project = new Project(KnowledgeBase.builtin(), {});
   let checked = 0;
   for (let round = 0; round < 25; round++) {
     for (let k = rng.range(0, 3); k > 0; k--) edit();

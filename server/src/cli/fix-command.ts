@@ -8,7 +8,7 @@ import { KnowledgeBase } from '../core/kb/kb';
 import type { InputProblem, KbEntry } from '../core/types';
 import { fixAll } from '../fix/fixes';
 import { findingKey } from '../fix/verify';
-import { createProject, type Project } from '../lsp/project-api';
+import { Project } from '../core/project';
 import { type CliIo, parseArgs, UsageError } from './args';
 import { collectFiles, ScanInputError } from './scan-engine';
 
@@ -77,7 +77,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     throw err;
   }
 
-  const project = createProject(kb, {});
+  const project = new Project(kb, {});
   const texts = new Map<string, string>();
   for (const file of files) {
     const text = readSource(file, max, io);

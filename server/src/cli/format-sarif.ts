@@ -32,7 +32,7 @@ export const RULES: readonly RuleMeta[] = [
   {
     id: 'HP004', name: 'ipi-setup-in-online-state', level: 'warning',
     short: 'IPI set-up is registered in a hot-plug state that runs after the CPU is online.',
-    full: 'A cpuhp_setup_state*() registration runs a callback that sets up IPIs in a state at or after CPUHP_AP_ONLINE, so the CPU is already in cpu_online_mask when its IPIs become valid.',
+    full: 'A cpuhp_setup_state*() registration runs a callback that sets up IPIs in an ONLINE-section state (CPUHP_AP_ONLINE_IDLE or later, e.g. CPUHP_AP_ONLINE_DYN), so the CPU is already in cpu_online_mask when its IPIs become valid.',
   },
   {
     id: 'HP900', name: 'analysis-limit', level: 'note',

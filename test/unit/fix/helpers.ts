@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { KnowledgeBase } from '../../../server/src/core/kb/kb';
 import type { Finding, KbEntry } from '../../../server/src/core/types';
-import { createProject, type Project } from '../../../server/src/lsp/project-api';
+import { Project } from '../../../server/src/core/project';
 
 export const FIXTURES = path.join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'fix');
 
@@ -17,7 +17,7 @@ export function kb(): KnowledgeBase {
 }
 
 export function project(): Project {
-  return createProject(kb(), {});
+  return new Project(kb(), {});
 }
 
 export function fixture(name: string): { file: string; text: string } {

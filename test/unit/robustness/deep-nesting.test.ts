@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KnowledgeBase } from '../../../server/src/core/kb/kb';
-import { createProject } from '../../../server/src/lsp/project-api';
+import { Project } from '../../../server/src/core/project';
 
 const DEEP = 100_000;
 
@@ -51,7 +51,7 @@ function fileWith(body: string): string {
 }
 
 function exercise(name: string, text: string): void {
-  const project = createProject(KnowledgeBase.builtin(), { functionBudgetMs: 2000 });
+  const project = new Project(KnowledgeBase.builtin(), { functionBudgetMs: 2000 });
   const file = `/deep/${name.replace(/\W+/g, '-')}.c`;
   // CPU time, not wall time: the bound must hold on a loaded machine too.
   const c0 = process.cpuUsage();
@@ -85,7 +85,7 @@ for (const [name, prefix] of Object.entries(PREPROCESSOR)) {
 }
 
 test('a deep function still gets its own finding or an analysis-limit note', () => {
-  const project = createProject(KnowledgeBase.builtin(), { functionBudgetMs: 2000 });
+  const project = new Project(KnowledgeBase.builtin(), { functionBudgetMs: 2000 });
   const body = '{'.repeat(DEEP) + 'rc = native_cpu_up(cpu, tidle); xen_smp_intr_init(cpu);' + '}'.repeat(DEEP);
   project.setFile('/deep/own.c', fileWith(body));
   const own = project.findings('/deep/own.c').filter((f) => f.function === 'deep');

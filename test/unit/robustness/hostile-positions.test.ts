@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Documents } from '../../../server/src/lsp/documents';
 import { KnowledgeBase } from '../../../server/src/core/kb/kb';
-import { createProject } from '../../../server/src/lsp/project-api';
+import { Project } from '../../../server/src/core/project';
 import { buildScenario } from '../../fuzz/scenario';
 import { loadCorpus } from '../../fuzz/fuzz';
 
@@ -63,7 +63,7 @@ for (const [name, start, end] of BAD) {
 test('after hostile ranges, incremental analysis still matches a fresh one', () => {
   const docs = new Documents();
   const uri = 'file:///hostile2.c';
-  const project = createProject(KnowledgeBase.builtin(), {});
+  const project = new Project(KnowledgeBase.builtin(), {});
   docs.open(uri, 'c', 1, TEXT);
   docs.takeEdits(uri);
   project.setFile('/hostile2.c', TEXT);
@@ -73,7 +73,7 @@ test('after hostile ranges, incremental analysis still matches a fresh one', () 
     const edits = docs.takeEdits(uri);
     project.setFile('/hostile2.c', docs.get(uri)!.getText(), edits ?? undefined);
   }
-  const fresh = createProject(KnowledgeBase.builtin(), {});
+  const fresh = new Project(KnowledgeBase.builtin(), {});
   fresh.setFile('/hostile2.c', docs.get(uri)!.getText());
   const key = (fs: { code: string; span: { start: number } }[]) => fs.map((f) => `${f.code}@${f.span.start}`).sort();
   assert.deepEqual(key(project.findings('/hostile2.c')), key(fresh.findings('/hostile2.c')));
