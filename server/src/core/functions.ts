@@ -50,9 +50,21 @@ const FN = new Set(['function_definition']);
 // Function definitions sit at the top level, in preprocessor blocks, or in ERROR nodes: do not enter the rest.
 const NOT_INTO = new Set(['function_definition', 'declaration', 'type_definition', 'struct_specifier', 'enum_specifier', 'union_specifier', 'comment', 'string_literal', 'preproc_def', 'preproc_function_def', 'preproc_include', 'preproc_call', 'expression_statement']);
 
-/** Collects the functions of a parsed file and its ops-table stores. */
-export function fileFacts(file: string, parsed: Parsed, kb: KnowledgeBase, budgetMs = 2000): FileFacts {
+/**
+ * Collects the functions of a parsed file and its ops-table stores. With `previous` (the facts of an earlier
+ * version of the same file), a function whose text and start column did not change reuses its text-derived facts
+ * (name, called names, header) with shifted positions; its node, CFG and call sites are rebuilt from the new tree
+ * only when read. That keeps an edit's cost proportional to the functions it changed.
+ */
+export function fileFacts(file: string, parsed: Parsed, kb: KnowledgeBase, budgetMs = 2000, previous?: FileFacts): FileFacts {
   const functions: FnFacts[] = [];
+  const reuse = new Map<string, FnFacts>();
+  if (previous) {
+    for (const f of previous.functions) {
+      const sh = SHARED.get(f);
+      if (sh) reuse.set(sh.text, f);
+    }
+  }
   // Erroneous top-level regions are read again from their piecewise re-parse, first.
   const recovered = recoveryTrees(parsed);
   // (rootNode is a new object on each access: keep one.)
@@ -62,16 +74,29 @@ export function fileFacts(file: string, parsed: Parsed, kb: KnowledgeBase, budge
   for (const root of roots) {
     const main = root === mainRoot;
     let lastEnd = -1;
-    for (const n of findAll(root, FN, NOT_INTO)) {
-      // Outer definitions come first in document order; nested ones are misparsed macro blocks.
-      const start = n.startIndex;
-      if (start < lastEnd) continue;
-      if (main && regions.some(([a, b]) => start >= a && start < b)) continue;
-      const f = functionFacts(file, n, parsed, kb, budgetMs);
-      if (f) {
-        lastEnd = f.span.end;
-        functions.push(f);
+    // The walk of findAll(root, FN, NOT_INTO), reading positions from the cursor: a reused function needs no node.
+    const c = root.walk();
+    for (;;) {
+      const t = c.nodeType;
+      if (FN.has(t)) {
+        // Outer definitions come first in document order; nested ones are misparsed macro blocks.
+        const start = c.startIndex;
+        if (start >= lastEnd && !(main && regions.some(([a, b]) => start >= a && start < b))) {
+          const end = c.endIndex;
+          const text = parsed.parsedText.slice(start, end);
+          const old = reuse.get(text);
+          const pos = c.startPosition;
+          const f = old && old.span.startCol === pos.column ? shifted(old, start, pos.row, root, parsed, kb, budgetMs) : functionFacts(file, c.currentNode, parsed, kb, budgetMs);
+          if (f) {
+            lastEnd = f.span.end;
+            functions.push(f);
+          }
+        }
       }
+      if (!NOT_INTO.has(t) && c.gotoFirstChild()) continue;
+      let up = true;
+      while (up && !c.gotoNextSibling()) up = c.gotoParent();
+      if (!up) break;
     }
   }
   functions.sort((a, b) => a.span.start - b.span.start);
@@ -79,6 +104,35 @@ export function fileFacts(file: string, parsed: Parsed, kb: KnowledgeBase, budge
   return { functions, stores: storesOf(file, parsed.parsedText) };
 }
 
+/** Text-derived facts of a function definition, shared by the facts of every version where its text is the same. */
+interface Shared {
+  /** The definition's parsed text. */
+  text: string;
+  name: string;
+  /** The name's offset and line from the definition's start; its column (the start column being the same). */
+  nameOff: number;
+  nameLine: number;
+  nameCol: number;
+  calledNames: Set<string>;
+  calledFields: Set<string>;
+  header?: { params: string[]; returnsVoid: boolean; isStatic: boolean };
+}
+
+const SHARED = new WeakMap<FnFacts, Shared>();
+
+/** The facts of `old`'s text at `start` in the new tree (same start column). */
+function shifted(old: FnFacts, start: number, row: number, root: SyntaxNode, parsed: Parsed, kb: KnowledgeBase, budgetMs: number): FnFacts {
+  const sh = SHARED.get(old)!;
+  const end = start + sh.text.length;
+  const dLine = row - old.span.startLine;
+  const span: Span = { start, end, startLine: row, startCol: old.span.startCol, endLine: old.span.endLine + dLine, endCol: old.span.endCol };
+  const nodeOf = () => {
+    let n: SyntaxNode | null = root.descendantForIndex(start, end);
+    while (n && !(n.type === 'function_definition' && n.startIndex === start && n.endIndex === end)) n = n.parent;
+    return n ?? findAll(root, FN, NOT_INTO).find((x) => x.startIndex === start)!;
+  };
+  return makeFacts(old.file, sh, span, nodeOf, parsed, kb, budgetMs);
+}
 // `#define NAME(a, b) body`, with line continuations.
 const MACRO_RE = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)\(([^)\n]*)\)((?:[^\n\\]|\\[^])*)/gm;
 
@@ -208,10 +262,74 @@ function functionFacts(file: string, n: SyntaxNode, parsed: Parsed, kb: Knowledg
     name = nameNode.text;
     nameSpan = spanOf(nameNode);
   }
-  let headerFacts: { params: string[]; returnsVoid: boolean; isStatic: boolean } | undefined;
-  const headerOf = () => {
-    if (headerFacts) return headerFacts;
-    const d = decl ?? functionDeclarator(n);
+  const calledNames = new Set<string>();
+  const calledFields = new Set<string>();
+  const bodyText = parsed.parsedText.slice(body.startIndex, body.endIndex);
+  CALL_RE.lastIndex = 0;
+  for (let m = CALL_RE.exec(bodyText); m; m = CALL_RE.exec(bodyText)) (m[1] ? calledFields : calledNames).add(m[2]);
+  const span = spanOf(n);
+  const sh: Shared = {
+    text: parsed.parsedText.slice(n.startIndex, n.endIndex),
+    name,
+    nameOff: nameSpan.start - span.start,
+    nameLine: nameSpan.startLine - span.startLine,
+    nameCol: nameSpan.startCol,
+    calledNames,
+    calledFields,
+  };
+  return makeFacts(file, sh, span, () => n, parsed, kb, budgetMs);
+}
+
+/** Facts of a definition from its shared text facts, its position, and its node in the current tree (read lazily). */
+function makeFacts(file: string, sh: Shared, span: Span, nodeOf: () => SyntaxNode, parsed: Parsed, kb: KnowledgeBase, budgetMs: number): FnFacts {
+  const f = new DefFacts(file, sh, span, nodeOf, parsed, kb, budgetMs);
+  SHARED.set(f, sh);
+  return f;
+}
+
+// A class rather than an object literal with getters: one is made per function per edit.
+class DefFacts implements FnFacts {
+  readonly name: string;
+  readonly key: string;
+  readonly nameSpan: Span;
+  readonly calledNames: ReadonlySet<string>;
+  readonly calledFields: ReadonlySet<string>;
+  mustNodes?: Set<number>;
+  private node_?: SyntaxNode;
+  private built?: { cfg: Cfg; calls: CallSite[]; selfVars: Set<string>; error?: string };
+  private memo?: Map<number, boolean>;
+
+  constructor(
+    readonly file: string,
+    private readonly sh: Shared,
+    readonly span: Span,
+    private nodeOf: (() => SyntaxNode) | undefined,
+    private readonly parsed: Parsed,
+    private readonly kb: KnowledgeBase,
+    private readonly budgetMs: number,
+  ) {
+    this.name = sh.name;
+    this.key = `${file}\0${sh.name}\0${sh.text}`;
+    const start = span.start + sh.nameOff;
+    const line = span.startLine + sh.nameLine;
+    this.nameSpan = { start, end: start + sh.name.length, startLine: line, startCol: sh.nameCol, endLine: line, endCol: sh.nameCol + sh.name.length };
+    this.calledNames = sh.calledNames;
+    this.calledFields = sh.calledFields;
+  }
+
+  get node(): SyntaxNode {
+    if (!this.node_) {
+      this.node_ = this.nodeOf!();
+      this.nodeOf = undefined;
+    }
+    return this.node_;
+  }
+
+  private header(): NonNullable<Shared['header']> {
+    const sh = this.sh;
+    if (sh.header) return sh.header;
+    const n = this.node;
+    const d = functionDeclarator(n);
     const params: string[] = [];
     for (const p of d?.childForFieldName('parameters')?.namedChildren ?? []) {
       if (p.type !== 'parameter_declaration') continue;
@@ -220,72 +338,67 @@ function functionFacts(file: string, n: SyntaxNode, parsed: Parsed, kb: Knowledg
     }
     const type = n.childForFieldName('type')?.text ?? '';
     const pointerRet = n.childForFieldName('declarator')?.type === 'pointer_declarator';
-    return (headerFacts = { params, returnsVoid: type === 'void' && !pointerRet, isStatic: /(^|\s)static\s/.test(header) });
-  };
-  const calledNames = new Set<string>();
-  const calledFields = new Set<string>();
-  const bodyText = parsed.parsedText.slice(body.startIndex, body.endIndex);
-  CALL_RE.lastIndex = 0;
-  for (let m = CALL_RE.exec(bodyText); m; m = CALL_RE.exec(bodyText)) (m[1] ? calledFields : calledNames).add(m[2]);
-  const lexicon = kb.lexicon;
-  let built: { cfg: Cfg; calls: CallSite[]; selfVars: Set<string>; error?: string } | undefined;
-  const build = () => {
-    if (built) return built;
-    const deadline = Date.now() + budgetMs;
-    const params = headerOf().params;
-    const selfVars = findSelfVars(n, params, lexicon);
+    const body = n.childForFieldName('body');
+    const headerText = this.parsed.parsedText.slice(n.startIndex, body ? body.startIndex : n.endIndex);
+    return (sh.header = { params, returnsVoid: type === 'void' && !pointerRet, isStatic: /(^|\s)static\s/.test(headerText) });
+  }
+
+  get params(): string[] {
+    return this.header().params;
+  }
+
+  get returnsVoid(): boolean {
+    return this.header().returnsVoid;
+  }
+
+  get isStatic(): boolean {
+    return this.header().isStatic;
+  }
+
+  private build(): NonNullable<DefFacts['built']> {
+    if (this.built) return this.built;
+    const n = this.node;
+    const body = n.childForFieldName('body')!;
+    const lexicon = this.kb.lexicon;
+    const deadline = Date.now() + this.budgetMs;
+    const selfVars = findSelfVars(n, this.params, lexicon);
     try {
-      const cfg = buildCfg(body, { noReturn: new Set(lexicon.noReturn), noReturnIf: new Set(lexicon.noReturnIf), loops: parsed.loops, deadline });
-      built = { cfg, calls: collectCallSites(cfg, { lexicon, selfVars }, kb, deadline), selfVars };
+      const cfg = buildCfg(body, { noReturn: new Set(lexicon.noReturn), noReturnIf: new Set(lexicon.noReturnIf), loops: this.parsed.loops, deadline });
+      this.built = { cfg, calls: collectCallSites(cfg, { lexicon, selfVars }, this.kb, deadline), selfVars };
     } catch (e) {
       if (!(e instanceof CfgBudgetExceeded)) throw e;
       // Over budget: an empty function that the checks report as HP900.
       const cfg: Cfg = { nodes: [], entry: 0, exit: 1 };
       cfg.nodes.push({ id: 0, kind: 'entry', exprs: [], assigns: [], succ: [{ to: 1 }] }, { id: 1, kind: 'exit', exprs: [], assigns: [], succ: [] });
-      built = { cfg, calls: [], selfVars, error: 'budget' };
+      this.built = { cfg, calls: [], selfVars, error: 'budget' };
     }
-    return built;
-  };
-  const memo = new Map<number, boolean>();
-  const f: FnFacts = {
-    name,
-    file,
-    key: `${file}\0${name}\0${parsed.parsedText.slice(n.startIndex, n.endIndex)}`,
-    node: n,
-    span: spanOf(n),
-    nameSpan,
-    get params() {
-      return headerOf().params;
-    },
-    get returnsVoid() {
-      return headerOf().returnsVoid;
-    },
-    get isStatic() {
-      return headerOf().isStatic;
-    },
-    calledNames,
-    calledFields,
-    get cfg() {
-      return build().cfg;
-    },
-    get calls() {
-      return build().calls;
-    },
-    get selfVars() {
-      return build().selfVars;
-    },
-    get error() {
-      return built?.error;
-    },
-    returnsResult: (id) => {
-      const calls = build().calls;
-      if (headerOf().returnsVoid || !calls[id]) return false;
-      let v = memo.get(id);
-      if (v === undefined) memo.set(id, (v = returnsItsResult(f, calls[id])));
-      return v;
-    },
-  };
-  return f;
+    return this.built;
+  }
+
+  get cfg(): Cfg {
+    return this.build().cfg;
+  }
+
+  get calls(): CallSite[] {
+    return this.build().calls;
+  }
+
+  get selfVars(): Set<string> {
+    return this.build().selfVars;
+  }
+
+  get error(): string | undefined {
+    return this.built?.error;
+  }
+
+  returnsResult(id: number): boolean {
+    const calls = this.build().calls;
+    if (this.returnsVoid || !calls[id]) return false;
+    const memo = (this.memo ??= new Map());
+    let v = memo.get(id);
+    if (v === undefined) memo.set(id, (v = returnsItsResult(this, calls[id])));
+    return v;
+  }
 }
 
 /** The call's result reaches a return: `return f()`, `rc = f(); ... return rc;`, or `if (f()) return ...;`. */

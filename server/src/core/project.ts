@@ -19,6 +19,8 @@ export interface ProjectOptions {
 interface FileState {
   parsed: Parsed;
   facts?: FileFacts;
+  /** Facts of an earlier version of the file, to reuse those of unchanged functions; dropped once `facts` is built. */
+  previous?: FileFacts;
   findings?: Finding[];
   suppress?: Suppressions;
 }
@@ -41,7 +43,7 @@ export class Project {
   setFile(file: string, text: string, edits?: TreeEdit[]): void {
     const prev = this.files_.get(file);
     const parsed = parseText(text, this.kb.lexicon.loopMacroPrefixes, prev?.parsed, edits);
-    this.files_.set(file, { parsed });
+    this.files_.set(file, { parsed, previous: prev?.facts ?? prev?.previous });
     this.invalidate();
   }
 
@@ -64,7 +66,7 @@ export class Project {
   /** Analyses `text` in place of `file` without changing the project. */
   findingsForText(file: string, text: string): Finding[] {
     const saved = this.files_.get(file);
-    const st: FileState = { parsed: parseText(text, this.kb.lexicon.loopMacroPrefixes) };
+    const st: FileState = { parsed: parseText(text, this.kb.lexicon.loopMacroPrefixes), previous: saved?.facts ?? saved?.previous };
     this.files_.set(file, st);
     this.summariesDirty = true;
     try {
@@ -164,10 +166,11 @@ export class Project {
   private factsOf(file: string, st: FileState): FileFacts {
     if (!st.facts) {
       try {
-        st.facts = fileFacts(file, st.parsed, this.kb, this.budget);
+        st.facts = fileFacts(file, st.parsed, this.kb, this.budget, st.previous);
       } catch {
         st.facts = { functions: [], stores: [] };
       }
+      st.previous = undefined;
     }
     return st.facts;
   }
