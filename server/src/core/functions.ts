@@ -115,7 +115,9 @@ interface Shared {
   nameCol: number;
   calledNames: Set<string>;
   calledFields: Set<string>;
-  header?: { params: string[]; returnsVoid: boolean; isStatic: boolean };
+  /** Declared `static` (from the header text, so that facts of an old tree never need their node). */
+  isStatic: boolean;
+  header?: { params: string[]; returnsVoid: boolean };
 }
 
 const SHARED = new WeakMap<FnFacts, Shared>();
@@ -276,6 +278,7 @@ function functionFacts(file: string, n: SyntaxNode, parsed: Parsed, kb: Knowledg
     nameCol: nameSpan.startCol,
     calledNames,
     calledFields,
+    isStatic: /(^|\s)static\s/.test(header),
   };
   return makeFacts(file, sh, span, () => n, parsed, kb, budgetMs);
 }
@@ -338,9 +341,7 @@ class DefFacts implements FnFacts {
     }
     const type = n.childForFieldName('type')?.text ?? '';
     const pointerRet = n.childForFieldName('declarator')?.type === 'pointer_declarator';
-    const body = n.childForFieldName('body');
-    const headerText = this.parsed.parsedText.slice(n.startIndex, body ? body.startIndex : n.endIndex);
-    return (sh.header = { params, returnsVoid: type === 'void' && !pointerRet, isStatic: /(^|\s)static\s/.test(headerText) });
+    return (sh.header = { params, returnsVoid: type === 'void' && !pointerRet });
   }
 
   get params(): string[] {
@@ -352,7 +353,7 @@ class DefFacts implements FnFacts {
   }
 
   get isStatic(): boolean {
-    return this.header().isStatic;
+    return this.sh.isStatic;
   }
 
   private build(): NonNullable<DefFacts['built']> {

@@ -16,6 +16,16 @@ export interface ProjectOptions {
   functionBudgetMs?: number;
 }
 
+interface CacheEntry {
+  deps: string;
+  /** The summary table's generation in which `deps` was last found equal. */
+  gen: number;
+  start: number;
+  line: number;
+  col: number;
+  findings: Finding[];
+}
+
 interface FileState {
   parsed: Parsed;
   facts?: FileFacts;
@@ -29,10 +39,14 @@ export class Project {
   private readonly files_ = new Map<string, FileState>();
   private readonly table: SummaryTable;
   private summariesDirty = true;
-  /** Findings per function text and dependency signature; reused with shifted positions when the function moves. */
-  private readonly fnCache = new Map<string, { deps: string; start: number; line: number; col: number; findings: Finding[] }>();
+  /**
+   * Findings per file, then per function text and dependency signature; reused with shifted positions when the
+   * function moves. Holds only the functions of the file's last analysis, and no removed file.
+   */
+  private readonly fnCache = new Map<string, Map<string, CacheEntry>>();
+  /** Set while findingsForText analyses a variant of a file. */
+  private variant = false;
   private readonly budget: number;
-  private stores = '';
 
   constructor(readonly kb: KnowledgeBase, options: ProjectOptions = {}) {
     this.table = new SummaryTable(kb);
@@ -48,6 +62,7 @@ export class Project {
   }
 
   removeFile(file: string): void {
+    this.fnCache.delete(file);
     if (this.files_.delete(file)) this.invalidate();
   }
 
@@ -69,9 +84,11 @@ export class Project {
     const st: FileState = { parsed: parseText(text, this.kb.lexicon.loopMacroPrefixes), previous: saved?.facts ?? saved?.previous };
     this.files_.set(file, st);
     this.summariesDirty = true;
+    this.variant = true;
     try {
       return this.findings(file);
     } finally {
+      this.variant = false;
       if (saved) this.files_.set(file, saved);
       else this.files_.delete(file);
       // The summaries now reflect `text`; recompute them lazily from the real files.
@@ -177,35 +194,37 @@ export class Project {
 
   private ensureSummaries(): void {
     if (!this.summariesDirty) return;
-    const before = new Map<string, string>();
-    for (const n of this.table.names()) before.set(n, this.table.signature(n));
     const fns: FnFacts[] = [];
     const stores = [];
     for (const [f, st] of this.files_) {
       const facts = this.factsOf(f, st);
-      fns.push(...facts.functions);
-      stores.push(...facts.stores);
+      for (const fn of facts.functions) fns.push(fn);
+      for (const x of facts.stores) stores.push(x);
     }
-    this.table.compute(fns, stores);
+    // Stores and definitions can change what a call resolves to without changing any summary: compute() says so.
+    const changed = this.table.compute(fns, stores);
     this.summariesDirty = false;
-    let changed = before.size !== [...this.table.names()].length;
-    if (!changed) for (const n of this.table.names()) if (before.get(n) !== this.table.signature(n)) changed = true;
-    // Stores and definitions can change what a call resolves to without changing any summary.
-    if (changed || this.stores !== (this.stores = stores.map((x) => `${x.file}:${x.field}=${x.target}`).join('\n'))) {
-      for (const st of this.files_.values()) st.findings = undefined;
-    }
+    if (changed) for (const st of this.files_.values()) st.findings = undefined;
   }
 
   private analyse(file: string, st: FileState): Finding[] {
     const facts = this.factsOf(file, st);
     const out: Finding[] = [];
     st.suppress ??= new Suppressions(st.parsed.text, st.parsed.tree);
+    // Findings per function of this file; entries of functions no longer in it are dropped (kept when analysing
+    // a variant for findingsForText, which must not evict the real file's entries).
+    const cache = this.fnCache.get(file) ?? new Map<string, CacheEntry>();
+    const next = new Map<string, CacheEntry>();
+    const gen = this.table.generation;
     for (const fn of facts.functions) {
       if (fn.synthetic || !this.table.isRelevant(fn)) continue;
       // The cache first: reading `fn.calls` builds the CFG, which a cache hit does not need.
-      const cached = this.fnCache.get(fn.key);
-      const deps = this.table.dependencySignature(fn);
+      const cached = cache.get(fn.key) ?? next.get(fn.key);
+      // Within one generation of the summary table, dependency signatures cannot change.
+      const deps = cached && cached.gen === gen ? cached.deps : this.table.dependencySignature(fn);
       if (cached && cached.deps === deps && cached.col === fn.span.startCol) {
+        cached.gen = gen;
+        next.set(fn.key, cached);
         const dOff = fn.span.start - cached.start;
         const dLine = fn.span.startLine - cached.line;
         for (const f of cached.findings) {
@@ -222,15 +241,15 @@ export class Project {
       const t0 = Date.now();
       try {
         const fs = checkFunction(fn, this.table, { deadline: t0 + this.budget, locateSetup: (n) => this.locateSetup(n) });
-        if (this.fnCache.size > 50_000) this.fnCache.clear();
         // HP004 points into another function: its position does not move with this one.
-        if (!fs.some((f) => f.code === 'HP004')) this.fnCache.set(fn.key, { deps, start: fn.span.start, line: fn.span.startLine, col: fn.span.startCol, findings: fs });
+        if (!fs.some((f) => f.code === 'HP004')) next.set(fn.key, { deps, gen, start: fn.span.start, line: fn.span.startLine, col: fn.span.startCol, findings: fs });
         for (const f of fs) if (!st.suppress.isSuppressed(f)) out.push(f);
       } catch (e) {
         if (!(e instanceof BudgetExceeded)) continue;
         out.push(budgetFinding(fn, this.budget));
       }
     }
+    if (this.files_.get(file) === st && !this.variant) this.fnCache.set(file, next);
     out.sort((a, b) => a.span.start - b.span.start || a.code.localeCompare(b.code));
     return out;
   }

@@ -10,21 +10,31 @@ const MAX_EFFECTS = 32;
 const MAX_VISITS = 25;
 
 export class SummaryTable implements Resolver {
-  private readonly perFn = new Map<FnFacts, SummaryEffect[]>();
-  private readonly defs = new Map<string, FnFacts[]>();
-  private readonly fields = new Map<string, FieldStore[]>();
-  private relevant = new Set<FnFacts>();
+  /** Effects of the relevant functions, by FnFacts.key (equal keys: same file, name and text, so equal effects). */
+  private perFn = new Map<string, SummaryEffect[]>();
+  private defs = new Map<string, FnFacts[]>();
+  private byKey = new Map<string, FnFacts>();
+  private fields = new Map<string, FieldStore[]>();
+  /** Keys of the relevant functions. */
+  private relevant = new Set<string>();
+  private computed = false;
+  private prevStores = '';
+  /**
+   * Bumped by compute() when a name's summaries, the set of definitions or the stores changed: a function's
+   * dependencySignature() can only differ between two generations.
+   */
+  generation = 0;
 
   constructor(readonly kb: KnowledgeBase) {}
 
   /** False for functions that cannot reach any role-bearing call: they have no events, so no findings. */
   isRelevant(f: FnFacts): boolean {
-    return this.relevant.has(f);
+    return this.relevant.has(f.key);
   }
 
   /** Definitions a call from `file` may reach: its own file's, else the non-static ones in the nearest directories. */
-  private pick(name: string, file?: string): FnFacts[] {
-    const all = this.defs.get(name);
+  private pick(name: string, file?: string, defs = this.defs): FnFacts[] {
+    const all = defs.get(name);
     if (!all) return [];
     if (file !== undefined) {
       const own = all.filter((f) => f.file === file);
@@ -43,7 +53,7 @@ export class SummaryTable implements Resolver {
     const parts: string[] = [];
     const ofName = (n: string) => {
       const defs = this.pick(n, f.file);
-      return defs.map((d) => `${d.file === f.file ? '.' : d.file}${d.synthetic ? '#' : ''}=${sig(this.perFn.get(d) ?? [])}`).join(',');
+      return defs.map((d) => `${d.file === f.file ? '.' : d.file}${d.synthetic ? '#' : ''}=${sig(this.perFn.get(d.key) ?? [])}`).join(',');
     };
     for (const n of [...f.calledNames].sort()) if (this.defs.has(n)) parts.push(`${n}(${ofName(n)})`);
     for (const field of [...f.calledFields].sort()) {
@@ -61,11 +71,11 @@ export class SummaryTable implements Resolver {
   summary(name: string, file?: string): readonly SummaryEffect[] | undefined {
     const defs = this.pick(name, file);
     if (defs.length === 1) {
-      const s = this.perFn.get(defs[0]);
+      const s = this.perFn.get(defs[0].key);
       return s && s.length ? s : undefined;
     }
     const out: SummaryEffect[] = [];
-    for (const d of defs) mergeInto(out, this.perFn.get(d) ?? []);
+    for (const d of defs) mergeInto(out, this.perFn.get(d.key) ?? []);
     return out.length ? out : undefined;
   }
 
@@ -83,82 +93,152 @@ export class SummaryTable implements Resolver {
 
   /** Signature of one name's summaries, to detect changes. */
   signature(name: string): string {
-    return (this.defs.get(name) ?? []).map((f) => `${f.file}:${sig(this.perFn.get(f) ?? [])}`).join('\n');
+    return nameSig(name, this.defs, this.perFn);
   }
-
-  // The previous solution, by content key, so that a recompute after an edit starts from it.
-  private prevByKey = new Map<string, { name: string; effects: SummaryEffect[] }>();
-  private prevStores = '';
 
   /**
-   * Recomputes the summaries (worklist over the call graph, bounded per function). Functions whose text did not
-   * change start from their previous summary; only changed ones, and the callers of what changed, are reprocessed.
+   * Brings the summaries up to date with `fns` and `stores` (worklist over the call graph, bounded per function).
+   * With the same stores as last time, functions whose text did not change keep their summary; the changed ones
+   * are recomputed first, and their callers re-enter only when a changed name's summaries differ. The relevant set
+   * is recomputed only when a changed function's name or called names differ. Returns whether any name's summaries,
+   * the definitions or the stores changed (then `generation` is bumped).
    */
-  compute(fns: readonly FnFacts[], stores: readonly FieldStore[]): void {
-    this.perFn.clear();
-    this.defs.clear();
-    this.fields.clear();
-    for (const s of stores) {
-      const l = this.fields.get(s.field) ?? [];
-      l.push(s);
-      this.fields.set(s.field, l);
-    }
+  compute(fns: readonly FnFacts[], stores: readonly FieldStore[]): boolean {
+    const oldDefs = this.defs;
+    const oldPer = this.perFn;
+    const oldByKey = this.byKey;
+    const oldRelevant = this.relevant;
+    const defs = new Map<string, FnFacts[]>();
+    const byKey = new Map<string, FnFacts>();
     for (const f of fns) {
-      const l = this.defs.get(f.name) ?? [];
-      l.push(f);
-      this.defs.set(f.name, l);
+      byKey.set(f.key, f);
+      const l = defs.get(f.name);
+      if (l) l.push(f);
+      else defs.set(f.name, [f]);
     }
-    this.relevant = relevantFunctions(fns, stores, this.kb);
     const storeSig = stores.map((s) => `${s.file}:${s.field}=${s.target}`).sort().join('\n');
-    const incremental = storeSig === this.prevStores;
+    const full = !this.computed || storeSig !== this.prevStores;
+    this.computed = true;
     this.prevStores = storeSig;
-    // Reverse call graph from the called names in the text (a superset; no CFG needed).
-    const callers = new Map<string, Set<FnFacts>>();
-    const addCaller = (callee: string, f: FnFacts) => {
-      let s = callers.get(callee);
-      if (!s) callers.set(callee, (s = new Set()));
-      s.add(f);
-    };
-    for (const f of this.relevant) {
-      for (const n of f.calledNames) addCaller(n, f);
-      for (const field of f.calledFields) for (const t of this.fieldTargets(field)) addCaller(t, f);
+    const added: FnFacts[] = [];
+    const removed: FnFacts[] = [];
+    for (const [k, f] of byKey) if (!oldByKey.has(k)) added.push(f);
+    for (const [k, f] of oldByKey) if (!byKey.has(k)) removed.push(f);
+    if (full) {
+      this.fields = new Map();
+      for (const s of stores) {
+        const l = this.fields.get(s.field);
+        if (l) l.push(s);
+        else this.fields.set(s.field, [s]);
+      }
     }
+    // Relevance depends on each function's name, called names and fields only: when the changed functions have
+    // the same of those as the ones they replace, the relevant set carries over.
+    let relevant: Set<string> | undefined;
+    if (!full && added.length === removed.length) {
+      const wasRelevant = new Map<string, boolean[]>();
+      for (const f of removed) {
+        const k = relevanceKey(f);
+        const l = wasRelevant.get(k);
+        if (l) l.push(oldRelevant.has(f.key));
+        else wasRelevant.set(k, [oldRelevant.has(f.key)]);
+      }
+      relevant = new Set(oldRelevant);
+      for (const f of removed) relevant.delete(f.key);
+      for (const f of added) {
+        const r = wasRelevant.get(relevanceKey(f))?.pop();
+        if (r === undefined) {
+          relevant = undefined;
+          break;
+        }
+        if (r) relevant.add(f.key);
+      }
+    }
+    const flipped: string[] = [];
+    if (!relevant) {
+      relevant = new Set<string>();
+      for (const f of relevantFunctions(fns, stores, this.kb)) relevant.add(f.key);
+      if (!full) {
+        for (const k of relevant) if (!oldRelevant.has(k) && oldByKey.has(k)) flipped.push(oldByKey.get(k)!.name);
+        for (const k of oldRelevant) if (!relevant.has(k) && byKey.has(k)) flipped.push(byKey.get(k)!.name);
+      }
+    }
+    this.defs = defs;
+    this.byKey = byKey;
+    this.relevant = relevant;
+    const per = new Map<string, SummaryEffect[]>();
+    this.perFn = per;
+    if (!full) for (const k of relevant) {
+      const e = oldPer.get(k);
+      if (e) per.set(k, e);
+    }
+    // Reverse call graph from the called names in the text (a superset; no CFG needed), built when first needed.
+    let callers: Map<string, Set<string>> | undefined;
+    const callersOf = (name: string): Iterable<string> => {
+      if (!callers) {
+        const m = (callers = new Map<string, Set<string>>());
+        const add = (callee: string, k: string) => {
+          let s = m.get(callee);
+          if (!s) m.set(callee, (s = new Set()));
+          s.add(k);
+        };
+        for (const k of relevant!) {
+          const f = byKey.get(k)!;
+          for (const n of f.calledNames) add(n, k);
+          for (const field of f.calledFields) for (const t of this.fieldTargets(field)) add(t, k);
+        }
+      }
+      return callers.get(name) ?? [];
+    };
     const queue: FnFacts[] = [];
-    const queued = new Set<FnFacts>();
-    const enqueue = (f: FnFacts) => {
-      if (!queued.has(f) && this.relevant.has(f)) {
-        queued.add(f);
-        queue.push(f);
+    const queued = new Set<string>();
+    const enqueue = (k: string) => {
+      if (!queued.has(k) && relevant!.has(k)) {
+        queued.add(k);
+        queue.push(byKey.get(k)!);
       }
     };
-    const keys = new Set<string>();
-    const changedNames = new Set<string>();
-    for (const f of this.relevant) {
-      keys.add(f.key);
-      const prev = incremental ? this.prevByKey.get(f.key) : undefined;
-      if (prev) this.perFn.set(f, prev.effects);
-      else {
-        enqueue(f);
-        changedNames.add(f.name);
-      }
-    }
-    for (const [k, v] of this.prevByKey) if (!keys.has(k)) changedNames.add(v.name);
-    for (const n of changedNames) for (const c of callers.get(n) ?? []) enqueue(c);
-    const visits = new Map<FnFacts, number>();
-    for (let qi = 0; qi < queue.length; qi++) {
-      const f = queue[qi];
-      queued.delete(f);
-      const v = (visits.get(f) ?? 0) + 1;
-      visits.set(f, v);
-      if (v > MAX_VISITS) continue;
+    for (const k of relevant) if (!per.has(k)) enqueue(k);
+    // In an incremental update the first pass (the changed functions) does not propagate: their callers re-enter
+    // below only if the summaries of a changed name differ from before.
+    const seedEnd = full ? 0 : queue.length;
+    const touched = new Set<string>(flipped);
+    for (const f of added) touched.add(f.name);
+    for (const f of removed) touched.add(f.name);
+    const visits = new Map<string, number>();
+    const step = (f: FnFacts, propagate: boolean) => {
+      queued.delete(f.key);
+      const v = (visits.get(f.key) ?? 0) + 1;
+      visits.set(f.key, v);
+      if (v > MAX_VISITS) return;
       const effects = effectsOf(f, this);
-      if (this.perFn.has(f) && sig(effects) === sig(this.perFn.get(f)!)) continue;
-      this.perFn.set(f, effects);
-      for (const caller of callers.get(f.name) ?? []) enqueue(caller);
+      const prev = per.get(f.key);
+      if (prev && sig(effects) === sig(prev)) return;
+      per.set(f.key, effects);
+      touched.add(f.name);
+      if (propagate) for (const c of callersOf(f.name)) enqueue(c);
+    };
+    let qi = 0;
+    for (; qi < seedEnd; qi++) step(queue[qi], false);
+    if (!full) {
+      for (const n of touched) if (nameSig(n, oldDefs, oldPer) !== nameSig(n, defs, per)) for (const c of callersOf(n)) enqueue(c);
     }
-    this.prevByKey = new Map();
-    for (const f of this.relevant) this.prevByKey.set(f.key, { name: f.name, effects: this.perFn.get(f) ?? [] });
+    for (; qi < queue.length; qi++) step(queue[qi], true);
+    let changed = full;
+    if (!full) for (const n of touched) if (nameSig(n, oldDefs, oldPer) !== nameSig(n, defs, per)) changed = true;
+    if (changed) this.generation++;
+    return changed;
   }
+}
+
+/** What relevance depends on: the name and the names and fields called. */
+function relevanceKey(f: FnFacts): string {
+  return `${f.name}(${[...f.calledNames].join(',')}|${[...f.calledFields].join(',')})`;
+}
+
+/** The summaries of a name's definitions with what picking among them reads (file, static, macro). */
+function nameSig(name: string, defs: Map<string, FnFacts[]>, per: Map<string, SummaryEffect[]>): string {
+  return (defs.get(name) ?? []).map((f) => `${f.file}${f.synthetic ? '#' : ''}${f.isStatic ? 's' : ''}:${sig(per.get(f.key) ?? [])}`).join('\n');
 }
 
 /** The items whose file shares the longest directory prefix with `file` (the same file counts as longest). */
