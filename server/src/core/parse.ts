@@ -24,12 +24,26 @@ export interface Parsed {
   parsedText: string;
   tree: Tree;
   loops: Map<number, LoopSite>;
-  /** True when parsing was cut short (time limit); the tree is then empty. */
+  /** True when parsing was cut short (time limit) or the text looks binary; the tree is then empty. */
   truncated: boolean;
+  /** Why the tree is empty, when `truncated`. */
+  truncatedBy?: 'time' | 'binary';
 }
 
 export const DEFAULT_LOOP_PREFIXES = ['for_each_', 'list_for_each', 'hlist_for_each'];
-const PARSE_LIMIT_MS = 10_000;
+/** Wall-clock limit of one parse; a test may lower it (HOTPLUG_RACE_PARSE_LIMIT_MS), nothing may raise it. */
+export const PARSE_LIMIT_MS = Math.min(10_000, Number(process.env.HOTPLUG_RACE_PARSE_LIMIT_MS) || 10_000);
+/** Wall-clock limit of the piecewise re-parse of erroneous regions, all pieces together. */
+const RECOVERY_LIMIT_MS = 5_000;
+
+// tree-sitter frees a tree's native memory (about 80 to 170 bytes per node) only when V8 collects its small JS
+// wrapper and the event loop turns; V8 does not see that memory. Callers that parse a lot use this count to decide
+// when to collect (lsp/memory.ts).
+let parsedUnits = 0;
+/** UTF-16 units parsed so far (full and incremental parses, recovery pieces). */
+export function parsedVolume(): number {
+  return parsedUnits;
+}
 
 let parser: Parser | undefined;
 function getParser(): Parser {
@@ -111,6 +125,7 @@ function inStatementPosition(text: string, at: number): boolean {
 function rawParse(text: string, old?: Tree): Tree | undefined {
   const p = getParser();
   const deadline = Date.now() + PARSE_LIMIT_MS;
+  parsedUnits += text.length;
   try {
     const t = p.parse(text, old ?? null, {
       bufferSize: Math.min(Math.max(text.length + 1, 32 * 1024), 4 * 1024 * 1024),
@@ -125,7 +140,7 @@ function rawParse(text: string, old?: Tree): Tree | undefined {
 
 /** Parses `text`. With `previous` and `edits`, reuses the old tree (tree-sitter incremental reparse). */
 export function parseText(text: string, prefixes: readonly string[] = DEFAULT_LOOP_PREFIXES, previous?: Parsed, edits?: readonly TreeEdit[]): Parsed {
-  if (looksBinary(text)) return { text, parsedText: text, tree: rawParse('', undefined)!, loops: new Map(), truncated: true };
+  if (looksBinary(text)) return { text, parsedText: text, tree: rawParse('', undefined)!, loops: new Map(), truncated: true, truncatedBy: 'binary' };
   const rw = rewriteLoopMacros(blankAnnotations(text), prefixes);
   let old: Tree | undefined;
   if (previous && edits && edits.length && !previous.truncated && sameLoopsAfterEdits(previous, rw.loops, edits)) {
@@ -138,7 +153,7 @@ export function parseText(text: string, prefixes: readonly string[] = DEFAULT_LO
     truncated = true;
     tree = rawParse('', undefined)!;
   }
-  return { text, parsedText: rw.text, tree, loops: rw.loops, truncated };
+  return { text, parsedText: rw.text, tree, loops: rw.loops, truncated, truncatedBy: truncated ? 'time' : undefined };
 }
 
 /** NUL bytes or many control characters near the start: not C source. */
@@ -222,6 +237,7 @@ export function recoveryTrees(parsed: Parsed): Tree[] {
   const text = parsed.parsedText;
   const out: Tree[] = [];
   let budget = MAX_SEGMENTS;
+  const deadline = Date.now() + RECOVERY_LIMIT_MS;
   let lines: number[] | undefined;
   for (const top of root.children) {
     if (!top.hasError || top.type === 'function_definition') continue;
@@ -230,12 +246,12 @@ export function recoveryTrees(parsed: Parsed): Tree[] {
     re.lastIndex = top.startIndex;
     for (let m = re.exec(text); m && m.index < top.endIndex; m = re.exec(text)) cuts.push(m.index + m[0].length);
     cuts.push(top.endIndex);
-    for (let i = 0; i + 1 < cuts.length && budget > 0; i++) {
+    for (let i = 0; i + 1 < cuts.length && budget > 0 && Date.now() < deadline; i++) {
       const a = cuts[i];
       const b = Math.min(cuts[i + 1], top.endIndex);
       if (b - a < 4 || !/\{/.test(text.slice(a, b))) continue;
       budget--;
-      const t = parseRange(text, (lines ??= lineStarts(text)), a, b);
+      const t = parseRange(text, (lines ??= lineStarts(text)), a, b, deadline);
       if (t) out.push(t);
     }
   }
@@ -259,10 +275,14 @@ function lineStarts(text: string): number[] {
   return out;
 }
 
-function parseRange(text: string, lines: number[], a: number, b: number): Tree | undefined {
+function parseRange(text: string, lines: number[], a: number, b: number, deadline: number): Tree | undefined {
   const p = getParser();
+  parsedUnits += b - a;
   try {
-    return p.parse(text, null, { includedRanges: [{ startIndex: a, endIndex: b, startPosition: pointAt(text, lines, a), endPosition: pointAt(text, lines, b) }] }) ?? undefined;
+    return p.parse(text, null, {
+      includedRanges: [{ startIndex: a, endIndex: b, startPosition: pointAt(text, lines, a), endPosition: pointAt(text, lines, b) }],
+      progressCallback: () => Date.now() > deadline,
+    }) ?? undefined;
   } catch {
     p.reset();
     return undefined;

@@ -56,6 +56,11 @@ const DIAGNOSTIC_VERIFY_MS = 400;
 // Per host (project) and file: the code-action, diagnostics and fix-all paths ask about the same text repeatedly.
 const caches = new WeakMap<object, Map<string, CacheEntry>>();
 
+/** Drops what is cached for `file` (its text, and each fix's fixed text): the LSP calls this when a document closes. */
+export function forgetFixes(host: object, file: string): void {
+  caches.get(host)?.delete(file);
+}
+
 function lexiconOf(host: FixHost, lex?: Lexicon): Lexicon {
   return lex ?? host.kb?.lexicon ?? BUILTIN_LEXICON;
 }
@@ -156,21 +161,28 @@ export interface FixAllResult {
   edits: TextEdit[];
   applied: { code: string; function: string; title: string }[];
   refused: { finding: Finding; reason: string }[];
+  /** Set when the deadline stopped it before every fix was tried; each applied fix is still verified. */
+  stopped?: 'deadline';
 }
 
 /**
  * Applies every preferred fix in `text`, one at a time, re-analysing in between (the verification of
  * each fix gives the findings of the next round). `findings`: those of `text`, when already known.
  */
-export function fixAll(host: FixHost, file: string, text: string, lexicon?: Lexicon, findings?: Finding[]): FixAllResult {
+export function fixAll(host: FixHost, file: string, text: string, lexicon?: Lexicon, findings?: Finding[], options: { deadline?: number } = {}): FixAllResult {
   let current = text;
   let all = findings ?? (host.findings && host.parsed?.(file)?.text === text ? host.findings(file) : host.findingsForText(file, text));
   const applied: FixAllResult['applied'] = [];
   let refused: FixAllResult['refused'] = [];
-  for (let round = 0; round < 100; round++) {
+  let stopped: FixAllResult['stopped'];
+  for (let round = 0; round < 100 && !stopped; round++) {
     refused = [];
     let fixed = false;
     for (const f of all.filter((x) => FIXABLE.has(x.code))) {
+      if (options.deadline !== undefined && Date.now() > options.deadline) {
+        stopped = 'deadline';
+        break;
+      }
       const out = fixesFor(host, file, current, f, lexicon, { firstOnly: true, before: all });
       if (out.fixes.length) {
         current = out.fixes[0].newText;
@@ -183,5 +195,5 @@ export function fixAll(host: FixHost, file: string, text: string, lexicon?: Lexi
     }
     if (!fixed) break;
   }
-  return { newText: current, edits: current === text ? [] : editsBetween(text, current), applied, refused };
+  return { newText: current, edits: current === text ? [] : editsBetween(text, current), applied, refused, ...(stopped ? { stopped } : {}) };
 }

@@ -4,10 +4,19 @@
 import { type CodeAction, CodeActionKind, type CodeActionParams, type TextEdit as LspTextEdit } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding } from '../core/types';
-import { fixAll, fixesFor } from '../fix/fixes';
+import { fixAll, fixesFor, forgetFixes } from '../fix/fixes';
 import type { TextEdit } from '../fix/edits';
 import { type ServerContext, uriToFile } from './context';
-import { skipReason, spanToRange } from './diagnostics';
+import { fixesUnavailable, skipReason, spanToRange } from './diagnostics';
+import { settle } from './memory';
+
+/**
+ * Verification time one codeAction request may start new work in; past it the remaining fixes are listed as not
+ * checked. One verification already under way finishes, so an answer can take longer, but not by a whole list.
+ */
+export const CODE_ACTION_BUDGET_MS = 2500;
+/** Fix-all (several rounds of verification) stops after this; the fixes applied so far are each verified. */
+export const FIX_ALL_BUDGET_MS = 4000;
 
 export const FIX_ALL_KIND = 'source.fixAll.hotplug-race';
 export const APPLY_ALL_COMMAND = 'hotplugRace.applyAllFixes';
@@ -36,31 +45,54 @@ function sameDiagnostic(f: Finding, d: CodeActionParams['context']['diagnostics'
 }
 
 export function registerCodeActions(ctx: ServerContext): void {
-  ctx.connection.onCodeAction(ctx.guard('codeAction', (params: CodeActionParams): CodeAction[] => {
+  ctx.documents.onDidClose((uri) => forgetFixes(ctx.project(), uriToFile(uri)));
+
+  ctx.connection.onCodeAction(ctx.guard('codeAction', async (params: CodeActionParams, token): Promise<CodeAction[]> => {
     const doc = ctx.documents.get(params.textDocument.uri);
     if (!doc) return [];
     const only = params.context.only;
     const text = doc.getText();
+    const version = doc.version;
+    const deadline = Date.now() + CODE_ACTION_BUDGET_MS;
     // Documents the diagnostics skip (excluded, oversized, binary) get no fixes either.
     if (skipReason(ctx, doc.uri, text)) return [];
     const file = uriToFile(doc.uri);
     const findings = ctx.findings(doc.uri);
     const actions: CodeAction[] = [];
+    const tooBig = fixesUnavailable(ctx, doc.uri);
+    // Between verifications the document may change: the edits are made from this text and version only.
+    const stale = () => token.isCancellationRequested || ctx.documents.get(doc.uri)?.version !== version;
+    const notChecked = (title: string, reason: string): CodeAction => ({ title, kind: CodeActionKind.QuickFix, disabled: { reason } });
 
     if (wants(only, CodeActionKind.QuickFix)) {
       const ours = params.context.diagnostics.filter((d) => d.source === 'hotplug-race');
       const here = findings.filter((f) => ours.some((d) => sameDiagnostic(f, d)) || (!ours.length && overlaps(f, params.range)));
+      const fixable = here.filter((f) => /^HP00[123]$/.test(f.code));
+      if (tooBig && fixable.length) actions.push(notChecked('Hotplug Race: no quick fixes for this file', tooBig));
+      let verified = 0;
       for (const f of here) {
         const diagnostic = ours.find((d) => sameDiagnostic(f, d));
-        const outcome = fixesFor(ctx.project(), file, text, f);
-        for (const fix of outcome.fixes) {
-          actions.push({
-            title: fix.title,
-            kind: CodeActionKind.QuickFix,
-            isPreferred: fix.preferred,
-            diagnostics: diagnostic ? [diagnostic] : undefined,
-            edit: versioned(doc, fix.edits),
-          });
+        if (!tooBig && /^HP00[123]$/.test(f.code)) {
+          if (verified > 0 && Date.now() > deadline) {
+            const left = fixable.length - verified;
+            actions.push(notChecked(`Hotplug Race: quick fixes of ${left} more finding${left > 1 ? 's' : ''} not checked`,
+              `the time bound of one request (${CODE_ACTION_BUDGET_MS} ms) was reached; ask again for the rest`));
+            break;
+          }
+          const outcome = fixesFor(ctx.project(), file, text, f);
+          verified++;
+          for (const fix of outcome.fixes) {
+            actions.push({
+              title: fix.title,
+              kind: CodeActionKind.QuickFix,
+              isPreferred: fix.preferred,
+              diagnostics: diagnostic ? [diagnostic] : undefined,
+              edit: versioned(doc, fix.edits),
+            });
+          }
+          // Let edits and other requests in, and free the trees the verification made.
+          await settle();
+          if (stale()) return [];
         }
         if (f.code !== 'HP900') {
           actions.push({
@@ -75,9 +107,12 @@ export function registerCodeActions(ctx: ServerContext): void {
 
     // Only on request (fix-on-save asks for it by kind): fix-all re-analyses after each fix.
     if (only && wants(only, FIX_ALL_KIND)) {
-      const result = fixAll(ctx.project(), file, text);
+      if (tooBig) return [...actions, { ...notChecked('Fix all hot-plug ordering problems', tooBig), kind: FIX_ALL_KIND }];
+      ctx.flush(doc.uri);
+      const result = fixAll(ctx.project(), file, text, undefined, undefined, { deadline: Date.now() + FIX_ALL_BUDGET_MS });
       if (result.edits.length) {
-        actions.push({ title: `Fix all hot-plug ordering problems (${result.applied.length})`, kind: FIX_ALL_KIND, edit: versioned(doc, result.edits) });
+        const more = result.stopped ? `; stopped after ${FIX_ALL_BUDGET_MS} ms, ask again for the rest` : '';
+        actions.push({ title: `Fix all hot-plug ordering problems (${result.applied.length}${more})`, kind: FIX_ALL_KIND, edit: versioned(doc, result.edits) });
       }
     }
     return actions;
@@ -94,13 +129,15 @@ export function registerCodeActions(ctx: ServerContext): void {
     const skipped = skipReason(ctx, uri, doc.getText());
     if (skipped) return { applied: 0, message: `the document is not checked: ${skipped}` };
     ctx.flush(uri);
-    const result = fixAll(ctx.project(), uriToFile(uri), doc.getText());
+    const tooBig = fixesUnavailable(ctx, uri);
+    if (tooBig) return { applied: 0, message: `no fixes: ${tooBig}` };
+    const result = fixAll(ctx.project(), uriToFile(uri), doc.getText(), undefined, undefined, { deadline: Date.now() + FIX_ALL_BUDGET_MS });
     if (!result.edits.length) {
       return { applied: 0, message: result.refused.length ? `no fix applies: ${result.refused[0].reason}` : 'nothing to fix' };
     }
     const r = await ctx.connection.workspace.applyEdit({ label: 'Fix all hot-plug ordering problems', edit: versioned(doc, result.edits) });
     return r.applied
-      ? { applied: result.applied.length, message: `${result.applied.length} fix${result.applied.length > 1 ? 'es' : ''} applied` }
+      ? { applied: result.applied.length, message: `${result.applied.length} fix${result.applied.length > 1 ? 'es' : ''} applied${result.stopped ? `; stopped after ${FIX_ALL_BUDGET_MS} ms, run it again for the rest` : ''}` }
       : { applied: 0, message: `the editor did not apply the fixes${r.failureReason ? `: ${r.failureReason}` : ''}` };
   });
 }

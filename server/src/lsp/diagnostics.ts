@@ -5,6 +5,8 @@ import { ruleDocUri } from '../core/package-root';
 import type { Finding, Severity, Span } from '../core/types';
 import { fixRefusal } from '../fix';
 import { type ServerContext, fileToUri, uriToFile } from './context';
+import { settle } from './memory';
+import { PARSE_LIMIT_MS } from '../core/parse';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -38,6 +40,36 @@ export function skipReason(ctx: ServerContext, uri: string, text: string): strin
   if (text.length > ctx.settings().maxFileSize) return `larger than hotplugRace.maxFileSize (${ctx.settings().maxFileSize} bytes)`;
   if (text.includes('\u0000')) return 'it looks binary (NUL bytes)';
   return undefined;
+}
+
+/**
+ * Above this many syntax nodes, fixes are not verified: each verification reparses and re-analyses the whole
+ * text several times (at 80 to 170 bytes of native memory per node), which cannot be done within a request's bound.
+ */
+export const FIX_MAX_NODES = 200_000;
+
+/** Why fixes of this open document are not verified at all (too big to do in time), or undefined. */
+export function fixesUnavailable(ctx: ServerContext, uri: string): string | undefined {
+  const nodes = ctx.project().tree(uriToFile(uri))?.rootNode.descendantCount ?? 0;
+  if (nodes <= FIX_MAX_NODES) return undefined;
+  return `the file is too large to verify a fix within the time bound (${nodes} syntax nodes; the limit is ${FIX_MAX_NODES})`;
+}
+
+/** The information note at the start of a document whose parse was cut short: it was not checked. */
+export function notCheckedNote(ctx: ServerContext, uri: string): Diagnostic | undefined {
+  const parsed = ctx.project().parsed(uriToFile(uri));
+  if (!parsed?.truncated) return undefined;
+  const why = parsed.truncatedBy === 'binary'
+    ? 'it looks binary (control characters in more than 5 % of the first 8 KB)'
+    : `parsing stopped after its time limit of ${PARSE_LIMIT_MS} ms`;
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: DiagnosticSeverity.Information,
+    code: 'HP900',
+    codeDescription: { href: ruleDocUri('HP900') },
+    source: 'hotplug-race',
+    message: `This file was not checked for hot-plug ordering problems: ${why}`,
+  };
 }
 
 /** Quiet time after the last publish of a document before fix refusals are computed (off the typing path). */
@@ -129,6 +161,8 @@ export function registerDiagnostics(ctx: ServerContext): void {
         if (!refusals.has(uri, keys[i])) missing = true;
         return toDiagnostic(f, refusals.get(uri, keys[i]));
       });
+      const note = notCheckedNote(ctx, uri);
+      if (note) diagnostics.unshift(note);
       ctx.log.trace(`hotplug-race: ${uri} v${doc.version}: ${diagnostics.length} diagnostics in ${Date.now() - t0} ms`);
     }
     ctx.connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
@@ -147,14 +181,16 @@ export function registerDiagnostics(ctx: ServerContext): void {
     const findings = ctx.findings(uri);
     const project = ctx.project();
     const keys = refusals.keys(project, uri, findings, text);
+    const tooBig = fixesUnavailable(ctx, uri);
     let changed = false;
     for (let i = 0; i < findings.length; i++) {
       if (refusals.has(uri, keys[i])) continue;
-      const reason = fixRefusal(project, findings[i], text);
+      const reason = tooBig && /^HP00[123]$/.test(findings[i].code) ? tooBig : fixRefusal(project, findings[i], text);
       refusals.set(uri, keys[i], reason);
       if (reason) changed = true;
-      // Let a pending edit in before the next (possibly slow) verification.
-      await new Promise((r) => setImmediate(r));
+      if (tooBig) continue;
+      // Let a pending edit in before the next (possibly slow) verification, and free the trees it made.
+      await settle();
       if (!current() || ctx.project() !== project) return;
     }
     if (changed) publish(uri);

@@ -23,6 +23,7 @@ import { registerDiagnostics, skipReason } from './diagnostics';
 import { registerHover } from './hover';
 import { registerRules } from './rules';
 import { FILE_CHANGE, isExcludedBy, registerWorkspaceIndex } from './workspace-index';
+import { releaseTrees } from './memory';
 
 type Feature = (ctx: ServerContext) => void;
 
@@ -80,12 +81,15 @@ export function startServer(connection: Connection): void {
           return r.catch((err: unknown) => {
             log.error(`hotplug-race: ${name} failed`, err);
             return fallback;
-          });
+          }).finally(releaseTrees);
         }
         return r;
       } catch (err) {
         log.error(`hotplug-race: ${name} failed`, err);
         return fallback as R;
+      } finally {
+        // Every handler may have parsed: free the dead trees once enough piled up (lsp/memory.ts).
+        releaseTrees();
       }
     };
   }
