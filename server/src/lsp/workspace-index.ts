@@ -10,6 +10,7 @@ import type { Project } from '../core/project';
 import { searchFiles } from '../cli/scan-workers';
 import type { Role } from '../core/types';
 import { type ServerContext, uriToFile } from './context';
+import { settle } from './memory';
 
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn']);
 /** Workspaces with this many files are searched by ripgrep or worker threads. */
@@ -50,8 +51,35 @@ export function readIndexable(file: string, maxFileSize: number): { text?: strin
   }
 }
 
-/** Every C/H file under `dir` (no symlinked directories, so no cycles). */
-async function collect(dir: string, out: string[], excluded: (file: string) => boolean, alive: () => boolean): Promise<void> {
+/** Whether `file`, symlinks resolved, is inside one of `realFolders` (folders with their symlinks resolved). */
+export function resolvesInside(realFolders: readonly string[], file: string): boolean {
+  let real: string;
+  try {
+    real = fs.realpathSync(file);
+  } catch {
+    return false;
+  }
+  return realFolders.some((f) => {
+    const rel = path.relative(f, real);
+    return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  });
+}
+
+export function realFoldersOf(folders: readonly string[]): string[] {
+  return folders.map((f) => {
+    try {
+      return fs.realpathSync(f);
+    } catch {
+      return path.resolve(f);
+    }
+  });
+}
+
+/**
+ * Every C/H file under `dir`. Symlinked directories are not entered (so no cycles); a symlinked file is taken
+ * only when its target is inside a workspace folder, like `hotplug-race scan` without --follow-symlinks.
+ */
+async function collect(dir: string, out: string[], excluded: (file: string) => boolean, alive: () => boolean, realFolders: readonly string[]): Promise<void> {
   let entries: fs.Dirent[];
   try {
     entries = await fs.promises.readdir(dir, { withFileTypes: true });
@@ -62,8 +90,10 @@ async function collect(dir: string, out: string[], excluded: (file: string) => b
     if (!alive()) return;
     const full = path.join(dir, e.name);
     if (e.isDirectory()) {
-      if (!SKIP_DIRS.has(e.name) && !excluded(full)) await collect(full, out, excluded, alive);
-    } else if ((e.isFile() || e.isSymbolicLink()) && isCSource(e.name) && !excluded(full)) {
+      if (!SKIP_DIRS.has(e.name) && !excluded(full)) await collect(full, out, excluded, alive, realFolders);
+    } else if (e.isFile() && isCSource(e.name) && !excluded(full)) {
+      out.push(full);
+    } else if (e.isSymbolicLink() && isCSource(e.name) && !excluded(full) && resolvesInside(realFolders, full)) {
       out.push(full);
     }
   }
@@ -122,13 +152,14 @@ export function registerWorkspaceIndex(ctx: ServerContext): void {
       if (!alive()) throw new Cancelled();
       if (Date.now() - slice < SLICE_MS) return;
       progress?.report(Math.min(99, Math.floor((done * 100) / Math.max(1, total))), `${what} ${done}/${total}`);
-      await new Promise((r) => setImmediate(r));
+      await settle();
       slice = Date.now();
       if (!alive()) throw new Cancelled();
     };
     try {
       const files: string[] = [];
-      for (const folder of folders) await collect(folder, files, (f) => ctx.isExcluded(f), alive);
+      const realFolders = realFoldersOf(folders);
+      for (const folder of folders) await collect(folder, files, (f) => ctx.isExcluded(f), alive, realFolders);
       if (!alive()) return;
       const open = openFiles();
       const max = ctx.settings().maxFileSize;
@@ -239,7 +270,7 @@ export function registerWorkspaceIndex(ctx: ServerContext): void {
       if (c.type === 'deleted') {
         if (indexed.delete(c.file)) ctx.project().removeFile(c.file);
         touched = true;
-      } else if (!ctx.isExcluded(c.file) && ctx.folders().some((f) => !path.relative(f, c.file).startsWith('..'))) {
+      } else if (!ctx.isExcluded(c.file) && ctx.folders().some((f) => !path.relative(f, c.file).startsWith('..')) && resolvesInside(realFoldersOf(ctx.folders()), c.file)) {
         if (!indexed.has(c.file) && !mentionsAny(c.file, tokens, ctx.settings().maxFileSize)) continue;
         if (!addFromDisk(c.file)) continue;
         touched = true;
