@@ -12,6 +12,8 @@ const REPO_ROOT = resolve(__dirname, '..', '..');
 interface FileResult {
   file: string;
   outcome: 'ok' | 'skipped-size' | 'skipped-binary' | 'unreadable' | 'threw' | 'swallowed' | 'timeout' | 'crash';
+  /** Set when the parse was cut short (the LSP then shows its "not checked" note): time limit or binary-looking. */
+  notChecked?: 'time' | 'binary';
   ms: number;
   /** CPU time of the analysis (user + system): the figure that means something on a shared machine. */
   cpuMs: number;
@@ -34,6 +36,7 @@ function childMain(): void {
   const { KnowledgeBase } = require('../server/src/core/kb/kb') as typeof import('../server/src/core/kb/kb');
   const { Project } = require('../server/src/core/project') as typeof import('../server/src/core/project');
   const { readIndexable } = require('../server/src/lsp/workspace-index') as typeof import('../server/src/lsp/workspace-index');
+  const { releaseTrees } = require('../server/src/lsp/memory') as typeof import('../server/src/lsp/memory');
   /* eslint-enable @typescript-eslint/no-require-imports */
   // The Project catches exceptions from fact building and checks and then reports nothing for that file or
   // function, with no HP900. Count them here, so that a silent failure is still a failure of this run.
@@ -73,6 +76,8 @@ function childMain(): void {
         r.bytes = Buffer.byteLength(text);
         const project = new Project(kb, { functionBudgetMs });
         project.setFile(file, text);
+        const parsed = project.parsed(file);
+        if (parsed?.truncated) r.notChecked = parsed.truncatedBy ?? 'time';
         for (const f of project.findings(file)) r.findings[f.code] = (r.findings[f.code] ?? 0) + 1;
         const fns = project.functions(file);
         r.functions = fns.length;
@@ -93,6 +98,8 @@ function childMain(): void {
     const cpu = process.cpuUsage(c0);
     r.cpuMs = Math.round((cpu.user + cpu.system) / 1000);
     send({ result: r, hwmKb: vmKb('VmHWM') });
+    // As the LSP server does after each message: collect once enough text was parsed (lsp/memory.ts).
+    releaseTrees();
   });
   send({ hwmKb: vmKb('VmHWM') });
 }
@@ -237,6 +244,10 @@ async function parentMain(o: Options): Promise<number> {
         lastReport = results.length;
         const s = (Date.now() - t0) / 1000;
         console.log(`  ${results.length}/${files.length} files, ${s.toFixed(0)} s, ${(results.length / s).toFixed(0)} files/s`);
+        // A partial report, so that a run stopped early still leaves its figures.
+        const peak = Math.max(0, ...workers.map((w) => w.peakKb));
+        mkdirSync(resolve(o.out, '..'), { recursive: true });
+        writeFileSync(o.out, JSON.stringify({ partial: true, ...summarise(o, results, rejections, peak, t0, files.length) }, null, 2));
       }
       feed(w);
     };
@@ -247,30 +258,14 @@ async function parentMain(o: Options): Promise<number> {
   });
   const peakKb = Math.max(0, ...workers.map((w) => w.peakKb));
   for (const w of workers) w.stop();
-
-  const count = (k: FileResult['outcome']) => results.filter((r) => r.outcome === k).length;
-  const findings: Record<string, number> = {};
-  for (const r of results) for (const [c, n] of Object.entries(r.findings)) findings[c] = (findings[c] ?? 0) + n;
-  const slowest = [...results].sort((a, b) => b.ms - a.ms).slice(0, 15);
-  const seconds = (Date.now() - t0) / 1000;
-  const summary = {
-    root: o.root, files: results.length, seconds: Math.round(seconds),
-    ok: count('ok'), skippedSize: count('skipped-size'), skippedBinary: count('skipped-binary'), unreadable: count('unreadable'),
-    threw: count('threw'), swallowed: count('swallowed'), timeouts: count('timeout'), crashes: count('crash'), unhandledRejections: rejections.length,
-    functions: results.reduce((n, r) => n + r.functions, 0), findings, peakRssMb: Math.round(peakKb / 1024),
-    medianMs: median(results.filter((r) => r.outcome === 'ok').map((r) => r.ms)),
-    slowest: slowest.map((r) => ({ file: relative(o.root, r.file), ms: r.ms, cpuMs: r.cpuMs, bytes: r.bytes, outcome: r.outcome })),
-    slowestCpu: [...results].sort((a, b) => b.cpuMs - a.cpuMs).slice(0, 15).map((r) => ({ file: relative(o.root, r.file), ms: r.ms, cpuMs: r.cpuMs, bytes: r.bytes })),
-    loadAverage: loadavg(),
-    failures: results.filter((r) => ['threw', 'swallowed', 'timeout', 'crash'].includes(r.outcome)).map((r) => ({ file: relative(o.root, r.file), outcome: r.outcome, detail: r.detail })),
-    rejections: rejections.slice(0, 50),
-  };
+  const summary = summarise(o, results, rejections, peakKb, t0, files.length);
   mkdirSync(resolve(o.out, '..'), { recursive: true });
   writeFileSync(o.out, JSON.stringify(summary, null, 2));
 
-  console.log(`files: ${summary.files} in ${summary.seconds} s (${(summary.files / seconds).toFixed(0)} files/s)`);
+  console.log(`files: ${summary.files} in ${summary.seconds} s (${(summary.files / Math.max(1, summary.seconds)).toFixed(0)} files/s)`);
   console.log(`analysed ${summary.ok}, skipped ${summary.skippedSize} over the size limit, ${summary.skippedBinary} binary, ${summary.unreadable} unreadable`);
-  console.log(`functions: ${summary.functions}; findings: ${JSON.stringify(findings)}`);
+  console.log(`not checked (parse cut short): ${summary.notCheckedTime.length} at the time limit ${JSON.stringify(summary.notCheckedTime.slice(0, 10))}, ${summary.notCheckedBinary} binary-looking`);
+  console.log(`functions: ${summary.functions}; findings: ${JSON.stringify(summary.findings)}`);
   console.log(`median ${summary.medianMs} ms per analysed file; peak RSS of a worker ${summary.peakRssMb} MB`);
   console.log('slowest files:');
   for (const s of summary.slowest) console.log(`  ${String(s.ms).padStart(7)} ms  ${s.file} (${s.bytes} bytes, ${s.outcome}, ${s.cpuMs} ms CPU)`);
@@ -280,6 +275,30 @@ async function parentMain(o: Options): Promise<number> {
   console.log(`crashes ${summary.crashes}, timeouts ${summary.timeouts}, thrown errors ${summary.threw}, swallowed errors ${summary.swallowed}, unhandled rejections ${summary.unhandledRejections}`);
   console.log(`report: ${o.out}`);
   return summary.crashes + summary.timeouts + summary.threw + summary.swallowed + summary.unhandledRejections ? 1 : 0;
+}
+
+function summarise(o: Options, results: FileResult[], rejections: { file: string; why: string }[], peakKb: number, t0: number, total: number) {
+
+  const count = (k: FileResult['outcome']) => results.filter((r) => r.outcome === k).length;
+  const findings: Record<string, number> = {};
+  for (const r of results) for (const [c, n] of Object.entries(r.findings)) findings[c] = (findings[c] ?? 0) + n;
+  const slowest = [...results].sort((a, b) => b.ms - a.ms).slice(0, 15);
+  const seconds = (Date.now() - t0) / 1000;
+  const summary = {
+    root: o.root, files: results.length, of: total, seconds: Math.round(seconds),
+    ok: count('ok'), skippedSize: count('skipped-size'), skippedBinary: count('skipped-binary'), unreadable: count('unreadable'),
+    threw: count('threw'), swallowed: count('swallowed'), timeouts: count('timeout'), crashes: count('crash'), unhandledRejections: rejections.length,
+    notCheckedTime: results.filter((r) => r.notChecked === 'time').map((r) => relative(o.root, r.file)),
+    notCheckedBinary: results.filter((r) => r.notChecked === 'binary').length,
+    functions: results.reduce((n, r) => n + r.functions, 0), findings, peakRssMb: Math.round(peakKb / 1024),
+    medianMs: median(results.filter((r) => r.outcome === 'ok').map((r) => r.ms)),
+    slowest: slowest.map((r) => ({ file: relative(o.root, r.file), ms: r.ms, cpuMs: r.cpuMs, bytes: r.bytes, outcome: r.outcome })),
+    slowestCpu: [...results].sort((a, b) => b.cpuMs - a.cpuMs).slice(0, 15).map((r) => ({ file: relative(o.root, r.file), ms: r.ms, cpuMs: r.cpuMs, bytes: r.bytes })),
+    loadAverage: loadavg(),
+    failures: results.filter((r) => ['threw', 'swallowed', 'timeout', 'crash'].includes(r.outcome)).map((r) => ({ file: relative(o.root, r.file), outcome: r.outcome, detail: r.detail })),
+    rejections: rejections.slice(0, 50),
+  };
+  return summary;
 }
 
 function median(xs: number[]): number {
