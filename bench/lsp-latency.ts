@@ -1,6 +1,7 @@
 // Editor latency through the language server over stdio: time from didChange to the publishDiagnostics
 // of that version, over many small edits (whitespace and comment lines, typed and undone) in one file.
-// Usage: node out/bench/lsp-latency.js FILE [--root DIR] [--edits N] [--debounce MS]
+// Usage: node out/bench/lsp-latency.js FILE [--root DIR] [--edits N] [--debounce MS] [--node-args '--cpu-prof ...']
+// (--node-args: options for the server's node, e.g. to profile it; NODE_OPTIONS refuses --cpu-prof)
 import * as fs from 'fs';
 import * as path from 'path';
 import { LspClient, type Message } from './lib/lsp-client';
@@ -38,10 +39,10 @@ function editLines(text: string, count: number): number[] {
 }
 
 /** `budgetMs`: stop editing once the edits have taken this long (the result then has fewer samples). */
-export async function measureLatency(file: string, opts: { root?: string; edits?: number; debounceMs?: number; indexTimeoutMs?: number; budgetMs?: number } = {}): Promise<LatencyResult> {
+export async function measureLatency(file: string, opts: { root?: string; edits?: number; debounceMs?: number; indexTimeoutMs?: number; budgetMs?: number; nodeArgs?: string[] } = {}): Promise<LatencyResult> {
   const edits = opts.edits ?? 200;
   const text = fs.readFileSync(file, 'utf8');
-  const client = new LspClient(process.execPath, [BIN, 'lsp', '--stdio']);
+  const client = new LspClient(process.execPath, [...(opts.nodeArgs ?? []), BIN, 'lsp', '--stdio']);
   const uri = `file://${path.resolve(file)}`;
   const isDiag = (version?: number) => (m: Message) =>
     m.msg.method === 'textDocument/publishDiagnostics' && m.msg.params.uri === uri && (version === undefined || m.msg.params.version === version || m.msg.params.version === undefined);
@@ -100,7 +101,8 @@ if (require.main === module) {
   const root = opt('--root');
   const edits = Number(opt('--edits') ?? 200);
   const debounceMs = Number(opt('--debounce') ?? 0);
-  measureLatency(args[0], { root, edits, debounceMs }).then(
+  const nodeArgs = opt('--node-args')?.split(/\s+/).filter(Boolean);
+  measureLatency(args[0], { root, edits, debounceMs, nodeArgs }).then(
     (r) => console.log(JSON.stringify({ ...r, samples: undefined })),
     (e) => {
       console.error(String(e));

@@ -44,6 +44,8 @@ export interface FieldStore {
 export interface FileFacts {
   functions: FnFacts[];
   stores: FieldStore[];
+  /** The parsed text, to find the functions an edit left alone (see fileFacts). */
+  text?: string;
 }
 
 const FN = new Set(['function_definition']);
@@ -58,13 +60,36 @@ const NOT_INTO = new Set(['function_definition', 'declaration', 'type_definition
  */
 export function fileFacts(file: string, parsed: Parsed, kb: KnowledgeBase, budgetMs = 2000, previous?: FileFacts): FileFacts {
   const functions: FnFacts[] = [];
-  const reuse = new Map<string, FnFacts>();
-  if (previous) {
-    for (const f of previous.functions) {
-      const sh = SHARED.get(f);
-      if (sh) reuse.set(sh.text, f);
+  const text = parsed.parsedText;
+  // Previous functions by start: an unchanged one is at the same offset (before the edit) or shifted by the
+  // change in length (after it). Others are found by their text, through a map built only if several miss.
+  const byStart = new Map<number, FnFacts>();
+  if (previous) for (const f of previous.functions) if (f instanceof DefFacts) byStart.set(f.span.start, f);
+  const oldText = previous?.text ?? '';
+  const delta = text.length - oldText.length;
+  // Text the edit left alone: a common prefix, and a common suffix (shifted by `delta`).
+  const prefix = previous?.text === undefined ? 0 : commonPrefix(oldText, text);
+  const suffixStart = previous?.text === undefined ? text.length : text.length - commonSuffix(oldText, text, prefix);
+  let byText: Map<string, FnFacts> | undefined;
+  let misses = 0;
+  const same = (f: FnFacts | undefined, start: number, end: number, col: number): f is DefFacts => {
+    if (!(f instanceof DefFacts) || f.span.startCol !== col || f.sh.text.length !== end - start) return false;
+    return (end <= prefix && f.span.start === start) || (start >= suffixStart && f.span.start + delta === start) || text.startsWith(f.sh.text, start);
+  };
+  const reused = (start: number, end: number, col: number): DefFacts | undefined => {
+    if (!previous) return undefined;
+    let f = byStart.get(start);
+    if (same(f, start, end, col)) return f;
+    f = byStart.get(start - delta);
+    if (same(f, start, end, col)) return f;
+    if (++misses <= 2) return undefined;
+    if (!byText) {
+      byText = new Map();
+      for (const g of previous.functions) if (g instanceof DefFacts) byText.set(g.sh.text, g);
     }
-  }
+    f = byText.get(text.slice(start, end));
+    return same(f, start, end, col) ? f : undefined;
+  };
   // Erroneous top-level regions are read again from their piecewise re-parse, first.
   const recovered = recoveryTrees(parsed);
   // (rootNode is a new object on each access: keep one.)
@@ -83,10 +108,9 @@ export function fileFacts(file: string, parsed: Parsed, kb: KnowledgeBase, budge
         const start = c.startIndex;
         if (start >= lastEnd && !(main && regions.some(([a, b]) => start >= a && start < b))) {
           const end = c.endIndex;
-          const text = parsed.parsedText.slice(start, end);
-          const old = reuse.get(text);
           const pos = c.startPosition;
-          const f = old && old.span.startCol === pos.column ? shifted(old, start, pos.row, root, parsed, kb, budgetMs) : functionFacts(file, c.currentNode, parsed, kb, budgetMs);
+          const old = reused(start, end, pos.column);
+          const f = old ? shifted(old, start, pos.row, root, parsed, kb, budgetMs) : functionFacts(file, c.currentNode, parsed, kb, budgetMs);
           if (f) {
             lastEnd = f.span.end;
             functions.push(f);
@@ -101,7 +125,27 @@ export function fileFacts(file: string, parsed: Parsed, kb: KnowledgeBase, budge
   }
   functions.sort((a, b) => a.span.start - b.span.start);
   functions.push(...macroFunctions(file, parsed, kb, budgetMs));
-  return { functions, stores: storesOf(file, parsed.parsedText) };
+  return { functions, stores: storesOf(file, text), text };
+}
+
+const CHUNK = 4096;
+
+/** Length of the common prefix of a and b (string equality of chunks is a native compare). */
+function commonPrefix(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i + CHUNK <= n && a.slice(i, i + CHUNK) === b.slice(i, i + CHUNK)) i += CHUNK;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+
+/** Length of the common suffix of a and b, not reaching into the first `skip` characters of either. */
+function commonSuffix(a: string, b: string, skip: number): number {
+  const n = Math.min(a.length, b.length) - skip;
+  let i = 0;
+  while (i + CHUNK <= n && a.slice(a.length - i - CHUNK, a.length - i) === b.slice(b.length - i - CHUNK, b.length - i)) i += CHUNK;
+  while (i < n && a.charCodeAt(a.length - 1 - i) === b.charCodeAt(b.length - 1 - i)) i++;
+  return i;
 }
 
 /** Text-derived facts of a function definition, shared by the facts of every version where its text is the same. */
@@ -120,11 +164,9 @@ interface Shared {
   header?: { params: string[]; returnsVoid: boolean };
 }
 
-const SHARED = new WeakMap<FnFacts, Shared>();
-
 /** The facts of `old`'s text at `start` in the new tree (same start column). */
-function shifted(old: FnFacts, start: number, row: number, root: SyntaxNode, parsed: Parsed, kb: KnowledgeBase, budgetMs: number): FnFacts {
-  const sh = SHARED.get(old)!;
+function shifted(old: DefFacts, start: number, row: number, root: SyntaxNode, parsed: Parsed, kb: KnowledgeBase, budgetMs: number): FnFacts {
+  const sh = old.sh;
   const end = start + sh.text.length;
   const dLine = row - old.span.startLine;
   const span: Span = { start, end, startLine: row, startCol: old.span.startCol, endLine: old.span.endLine + dLine, endCol: old.span.endCol };
@@ -133,7 +175,7 @@ function shifted(old: FnFacts, start: number, row: number, root: SyntaxNode, par
     while (n && !(n.type === 'function_definition' && n.startIndex === start && n.endIndex === end)) n = n.parent;
     return n ?? findAll(root, FN, NOT_INTO).find((x) => x.startIndex === start)!;
   };
-  return makeFacts(old.file, sh, span, nodeOf, parsed, kb, budgetMs);
+  return makeFacts(old.file, sh, span, nodeOf, parsed, kb, budgetMs, old.key);
 }
 // `#define NAME(a, b) body`, with line continuations.
 const MACRO_RE = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)\(([^)\n]*)\)((?:[^\n\\]|\\[^])*)/gm;
@@ -284,10 +326,9 @@ function functionFacts(file: string, n: SyntaxNode, parsed: Parsed, kb: Knowledg
 }
 
 /** Facts of a definition from its shared text facts, its position, and its node in the current tree (read lazily). */
-function makeFacts(file: string, sh: Shared, span: Span, nodeOf: () => SyntaxNode, parsed: Parsed, kb: KnowledgeBase, budgetMs: number): FnFacts {
-  const f = new DefFacts(file, sh, span, nodeOf, parsed, kb, budgetMs);
-  SHARED.set(f, sh);
-  return f;
+function makeFacts(file: string, sh: Shared, span: Span, nodeOf: () => SyntaxNode, parsed: Parsed, kb: KnowledgeBase, budgetMs: number, key?: string): FnFacts {
+  // The same key string as the old facts: its hash is already computed for the maps keyed by it.
+  return new DefFacts(file, sh, span, nodeOf, parsed, kb, budgetMs, key);
 }
 
 // A class rather than an object literal with getters: one is made per function per edit.
@@ -304,15 +345,16 @@ class DefFacts implements FnFacts {
 
   constructor(
     readonly file: string,
-    private readonly sh: Shared,
+    readonly sh: Shared,
     readonly span: Span,
     private nodeOf: (() => SyntaxNode) | undefined,
     private readonly parsed: Parsed,
     private readonly kb: KnowledgeBase,
     private readonly budgetMs: number,
+    key?: string,
   ) {
     this.name = sh.name;
-    this.key = `${file}\0${sh.name}\0${sh.text}`;
+    this.key = key ?? `${file}\0${sh.name}\0${sh.text}`;
     const start = span.start + sh.nameOff;
     const line = span.startLine + sh.nameLine;
     this.nameSpan = { start, end: start + sh.name.length, startLine: line, startCol: sh.nameCol, endLine: line, endCol: sh.nameCol + sh.name.length };
