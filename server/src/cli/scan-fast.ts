@@ -2,10 +2,12 @@
 // ripgrep or worker threads, and only the top-level regions that can matter handed to the parser.
 // Findings are the same as the plain scan's (test/unit/perf); positions are mapped back to the real text.
 import * as fs from 'fs';
-import * as v8 from 'v8';
-import * as vm from 'vm';
 import { KnowledgeBase } from '../core/kb/kb';
 import { Project } from '../core/project';
+import type { Resolver } from '../core/events';
+import { storesOf as exactStores } from '../core/functions';
+import { NearestIndex } from '../core/nearest-index';
+import { blankCommentsAndLiterals, occurrencesIn } from '../core/occurrences';
 import {
   compactText,
   identifierPattern,
@@ -33,10 +35,9 @@ export interface FastScanOptions {
   onRound?: (r: PrefilterRound) => void;
   /** Hand only the regions with a relevant name to the parser (default true). */
   compact?: boolean;
-  /** Drop admitted files that cannot matter after each chunk (default true), bounding memory. */
-  evict?: boolean;
-  /** Files admitted at a time before eviction (default 300). */
-  chunk?: number;
+  /** Parse a hit only when one of its token occurrences can change a finding (default true); false parses every
+   *  hit that names a token as a whole word. */
+  gate?: boolean;
 }
 
 export interface FastScanStats {
@@ -58,6 +59,12 @@ interface Admitted {
   parsedText: string;
 }
 
+/** A hit that names tokens only in calls that resolve to nothing with events (yet). */
+interface Pending {
+  calls: string[];
+  fieldCalls: string[];
+}
+
 const DEFAULT_MAX = 5 * 1024 * 1024;
 
 /** Analyses `files` (collected by the caller, in scan order) with the prefilter; returns findings per file order. */
@@ -74,10 +81,7 @@ export async function fastScan(files: readonly string[], roots: string[], option
   const seenTokens = new Set<string>();
   /** Per admitted file: its `field = function` stores (cached until its parsed text changes). */
   const stores = new Map<string, [string, string][]>();
-  const evict = options.evict ?? true;
-  const chunk = Math.max(1, options.chunk ?? 300);
-  /** Resolution signatures taken when files were evicted (see `signatures`). */
-  const snapshots: Map<string, string>[] = [];
+  const gate = options.gate ?? true;
 
   const load = (file: string): string | undefined => {
     let buf: Buffer;
@@ -105,16 +109,54 @@ export async function fastScan(files: readonly string[], roots: string[], option
     return { text, layout, keep, parsedText: compactText(text, layout, keep) };
   };
 
+  /** Hits left unparsed: the token calls they make, judged again whenever the summaries change. */
+  const pending = new Map<string, Pending>();
+  /** Per token used as a field: the files that call it, and the files that store into it (`storesOf`). */
+  const fieldCallers = new Map<string, Set<string>>();
+  const storeFiles = new Map<string, Set<string>>();
+  /** Per field, the caller and store counts its needed stores were last computed for. */
+  const storesDone = new Map<string, number>();
+  const kbFields = kb.tokens();
+  const add = <K, V>(m: Map<K, Set<V>>, k: K, v: V) => {
+    const s = m.get(k);
+    if (s) s.add(v);
+    else m.set(k, new Set([v]));
+  };
+  /** Records a file's field calls and field stores of these tokens; says whether it must be parsed. */
+  const classify = (file: string, text: string, tokens: ReadonlySet<string>, pat: RegExp): { parse: boolean; pending?: Pending } => {
+    const occ = occurrencesIn(blankCommentsAndLiterals(text), pat);
+    for (const f of occ.fieldCalls) add(fieldCallers, f, file);
+    for (const s of exactStores(file, text)) if (tokens.has(s.field)) add(storeFiles, s.field, file);
+    // A definition can shadow farther ones; a stored token makes its field a token (relevantNames).
+    let parse = occ.defines.size > 0 || storesOf(text).some(([, target]) => tokens.has(target));
+    parse ||= [...occ.calls].some((n) => kb.forFunction(n).length > 0) || [...occ.fieldCalls].some((f) => kbFields.has(f));
+    if (parse || (occ.calls.size === 0 && occ.fieldCalls.size === 0)) return { parse };
+    return { parse, pending: { calls: [...occ.calls], fieldCalls: [...occ.fieldCalls] } };
+  };
+  const admitFile = (file: string, text = load(file)): void => {
+    if (text === undefined) {
+      skipped.add(file);
+      return;
+    }
+    const st = prepare(text);
+    admitted.set(file, st);
+    pending.delete(file);
+    scratch.setFile(file, st.parsedText);
+  };
+
   const result = await prefilterFixpoint(files, checkedTokens(kb), {
     search: (rest, fresh) => searchFiles(rest, fresh, { backend: options.search, workers: options.workers, roots }, searchStats),
-    admit: async (add, all) => {
+    admit: async (hits, all) => {
       const fresh = [...all].filter((t) => !seenTokens.has(t));
       for (const t of fresh) seenTokens.add(t);
       pattern = identifierPattern(all);
       // Files admitted earlier: regions that now hold a new name must be parsed too.
       const freshPattern = identifierPattern(fresh);
       if (freshPattern) {
+        const freshSet = new Set(fresh);
         for (const [file, st] of admitted) {
+          if (!freshPattern.test(st.text)) continue;
+          classify(file, st.text, freshSet, freshPattern);
           if (!st.layout || !st.keep) continue;
           const more = regionsWithMatch(st.text, st.layout, freshPattern);
           if ([...more].every((r) => st.keep!.has(r))) continue;
@@ -125,56 +167,52 @@ export async function fastScan(files: readonly string[], roots: string[], option
           scratch.setFile(file, next.parsedText);
         }
       }
-      const evicted: string[] = [];
-      let dropped = 0; // evictions already covered by a snapshot
-      let names: Set<string> | undefined;
-      for (let i = 0; i < add.length; i += chunk) {
-        const part = add.slice(i, i + chunk);
-        for (const file of part) {
-          if (skipped.has(file)) continue;
-          const text = load(file);
-          if (text === undefined) {
-            skipped.add(file);
-            continue;
-          }
-          const st = prepare(text);
-          if (evict && st.keep && st.keep.size === 0) {
-            // The search matched inside a longer word only: no region names a token, so nothing here can matter.
-            evicted.push(file);
-            continue;
-          }
-          admitted.set(file, st);
-          scratch.setFile(file, st.parsedText);
+      // The hits: parse what can matter now, keep the rest as pending records.
+      let queue: [string, string | undefined][] = [];
+      for (const file of hits) {
+        if (admitted.has(file) || skipped.has(file)) continue;
+        const text = load(file);
+        if (text === undefined) {
+          skipped.add(file);
+          continue;
         }
-        names = relevantNames(scratch, admitted, stores);
-        if (!evict) continue;
-        const tokens = new Set([...all, ...names]);
-        const drop = part.filter((f) => admitted.has(f) && !matters(scratch, f, admitted.get(f)!.parsedText, tokens, stores));
-        for (const f of drop) {
-          scratch.removeFile(f);
-          admitted.delete(f);
-          stores.delete(f);
+        if (!gate) {
+          if (!pattern || regionsWithMatch(text, layoutOf(text), pattern).size > 0) queue.push([file, text]);
+          continue;
         }
-        if (drop.length || evicted.length > dropped) {
-          evicted.push(...drop);
-          dropped = evicted.length;
-          snapshots.push(signatures(scratch, admitted, stores, tokens));
-          // Evicted trees are native memory the heap does not see: collect now so RSS stays bounded.
-          collectGarbage();
-        }
+        const c = classify(file, text, all, pattern!);
+        if (c.parse) queue.push([file, text]);
+        else if (c.pending) pending.set(file, c.pending);
+        else pending.delete(file);
       }
-      names ??= relevantNames(scratch, admitted, stores);
-      if (!evict || snapshots.length === 0) return names; // nothing evicted yet
-      // Names and fields whose resolution changed since a file was judged irrelevant: search for them again.
-      const now = signatures(scratch, admitted, stores, new Set([...all, ...names]));
-      const again = new Set<string>();
-      for (const snap of snapshots) for (const [t, sig] of snap) if (now.get(t) !== sig) again.add(t);
-      // Files evicted so far were judged against a state no later than this one.
-      snapshots.length = 0;
-      snapshots.push(now);
-      return { names, again, evicted };
+      // Until nothing more can matter: the stores nearest to each field's callers, then pending files whose
+      // calls now resolve to something with events.
+      for (;;) {
+        for (const [file, text] of queue) if (!admitted.has(file)) admitFile(file, text);
+        queue = [];
+        for (const [field, callers] of fieldCallers) {
+          const at = storeFiles.get(field);
+          const n = callers.size * 1_000_003 + (at?.size ?? 0);
+          if (!at || storesDone.get(field) === n) continue;
+          storesDone.set(field, n);
+          const index = new NearestIndex(at);
+          for (const c of callers) for (const s of index.nearestTo(c)) if (!admitted.has(s)) queue.push([s, undefined]);
+        }
+        if (queue.length) continue;
+        const r = scratch.resolver();
+        for (const [file, p] of pending) if (hasEvents(p, file, r)) queue.push([file, undefined]);
+        if (queue.length === 0) break;
+      }
+      const names = relevantNames(scratch, admitted, stores);
+      return { names, evicted: hits.filter((f) => !admitted.has(f)) };
     },
   }, options.onRound);
+
+  /** Whether a pending file's calls can have an event now (what parsing it would find). */
+  function hasEvents(p: Pending, file: string, r: Resolver): boolean {
+    const named = (n: string) => kb.forFunction(n).length > 0 || !!r.summary(n, file);
+    return p.calls.some(named) || p.fieldCalls.some((f) => kbFields.has(f) || r.fieldTargets(f, file).some(named));
+  }
 
   // The project proper, with files in scan order (the analysis reports the first set-up site it meets).
   const inOrder = [...admitted.keys()].sort((a, b) => order.get(a)! - order.get(b)!);
@@ -256,73 +294,6 @@ const STORE = /(?:\.|->)\s*(\w+)\s*=\s*[(&\s]*([A-Za-z_]\w*)\b(?!\s*\()/g;
 function storesOf(text: string): [string, string][] {
   const out: [string, string][] = [];
   for (const m of text.matchAll(STORE)) out.push([m[1], m[2]]);
-  return out;
-}
-
-let gc: (() => void) | undefined;
-function collectGarbage(): void {
-  if (!gc) {
-    v8.setFlagsFromString('--expose-gc');
-    gc = vm.runInNewContext('gc') as () => void;
-  }
-  gc();
-}
-
-/** Calls in a text: [field?, name]; a superset of the analysis's call sites (prototypes count too). */
-const CALL = /(\.|->)?\s*\b([A-Za-z_]\w*)\s*\(/g;
-
-/**
- * Whether an admitted file can matter to the findings: it defines a token name (a definition shadows farther
- * ones), stores into a token field (the nearest stores win), or makes a call that can have an event (a KB
- * name or field, or a name or field that resolves, from this file, to a summarised function).
- * A file that does none of these adds nothing; any later change that could alter this comes with a new token
- * it contains, or with a changed signature of a token it contains (both searched again).
- */
-export function matters(project: Project, file: string, parsedText: string, tokens: ReadonlySet<string>, cache: Map<string, [string, string][]>): boolean {
-  for (const fn of project.functions(file)) if (tokens.has(fn.name)) return true;
-  let pairs = cache.get(file);
-  if (!pairs) cache.set(file, (pairs = storesOf(parsedText)));
-  for (const [field] of pairs) if (tokens.has(field)) return true;
-  const r = project.resolver();
-  const kb = project.kb;
-  let kbTokens: Set<string> | undefined;
-  const hasEvents = (name: string) => kb.forFunction(name).length > 0 || !!r.summary(name, file);
-  for (const m of parsedText.matchAll(CALL)) {
-    const name = m[2];
-    if (m[1]) {
-      if ((kbTokens ??= kb.tokens()).has(name) || r.fieldTargets(name, file).some(hasEvents)) return true;
-    } else if (hasEvents(name)) return true;
-  }
-  return false;
-}
-
-/**
- * Per token, what eviction decisions depend on: for a name, which files define it and whether that
- * definition is summarised; for a field, its stores and the same for their targets.
- */
-function signatures(project: Project, admitted: Map<string, unknown>, cache: Map<string, [string, string][]>, tokens: ReadonlySet<string>): Map<string, string> {
-  const defs = new Map<string, string[]>();
-  const storesOf_ = new Map<string, string[]>();
-  for (const file of admitted.keys()) {
-    for (const fn of project.functions(file)) {
-      const l = defs.get(fn.name);
-      if (!l) defs.set(fn.name, [file]);
-      else if (l[l.length - 1] !== file) l.push(file);
-    }
-    for (const [field, target] of cache.get(file) ?? []) {
-      if (!tokens.has(field)) continue;
-      const l = storesOf_.get(field) ?? [];
-      l.push(`${file}>${target}`);
-      storesOf_.set(field, l);
-    }
-  }
-  const r = project.resolver();
-  const ofName = (n: string) => (defs.get(n) ?? []).map((f) => `${f}${r.summary(n, f) ? '+' : '-'}`).sort().join(',');
-  const out = new Map<string, string>();
-  for (const t of tokens) {
-    const st = (storesOf_.get(t) ?? []).sort();
-    out.set(t, `${ofName(t)}|${st.map((x) => `${x}(${ofName(x.slice(x.indexOf('>') + 1))})`).join(',')}`);
-  }
   return out;
 }
 

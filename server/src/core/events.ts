@@ -282,8 +282,13 @@ export function eventsOf(cs: CallSite, r: Resolver, file?: string): CoreEvent[] 
     }
     // A KB function name without a matching `when` (set_cpu_online(cpu, x)) is not summarised either.
     if (r.kb.forFunction(name).length) return;
-    const s = r.summary(name, file);
-    if (s) fromSummary(s, [...prefix, name]);
+    // A call that never returns (panic, halt) ends the path: the CPU is stopping, not being hot-plugged, and
+    // its effects would otherwise reach every caller of panic() in the tree.
+    if (r.kb.lexicon.noReturn.includes(name)) return;
+    let s = r.summary(name, file);
+    // The boot CPU is published while it is the only CPU: no other CPU exists yet to send it an IPI.
+    if (s && r.kb.lexicon.bootCpuPublishers?.includes(name)) s = s.filter((e) => !e.role.startsWith('online-'));
+    if (s?.length) fromSummary(s, [...prefix, name]);
   };
   if (cs.name !== undefined) {
     byName(cs.name, []);

@@ -170,7 +170,7 @@ export const BUILTIN_LEXICON: Lexicon = {
     { name: 'get_cpu_device', arg: 0 },         // struct device of cpu
   ],
   onlineMasks: ONLINE_MASK,
-  noReturn: ['BUG', 'panic', 'do_exit', 'machine_halt', 'cpu_startup_entry', 'cpu_idle', 'cpu_play_dead'],
+  noReturn: ['BUG', 'panic', 'do_exit', 'make_task_dead', 'machine_halt', 'machine_restart', 'machine_power_off', 'emergency_restart', 'kernel_halt', 'kernel_restart', 'kernel_power_off', 'machine_kexec', 'kexec_reboot', 'cpu_startup_entry', 'cpu_idle', 'cpu_play_dead'],
   noReturnIf: ['BUG_ON'],
   transparent: ['WARN_ON', 'WARN_ON_ONCE', 'WARN', 'WARN_ONCE', 'unlikely', 'likely', 'WARN_ON_SMP'],
   reporters: ['printk', 'pr_err', 'pr_warn', 'pr_warning', 'pr_info', 'pr_debug', 'pr_crit', 'pr_alert', 'pr_emerg', 'pr_notice', 'dev_err', 'dev_warn', 'dev_info', 'pr_err_once', 'pr_warn_once', 'pr_info_once'],
