@@ -7,7 +7,7 @@ import { Project } from '../core/project';
 import type { Resolver } from '../core/events';
 import { storesOf as exactStores } from '../core/functions';
 import { NearestIndex } from '../core/nearest-index';
-import { blankCommentsAndLiterals, occurrencesIn } from '../core/occurrences';
+import { occurrencesIn } from '../core/occurrences';
 import {
   compactText,
   identifierPattern,
@@ -124,11 +124,11 @@ export async function fastScan(files: readonly string[], roots: string[], option
   };
   /** Records a file's field calls and field stores of these tokens; says whether it must be parsed. */
   const classify = (file: string, text: string, tokens: ReadonlySet<string>, pat: RegExp): { parse: boolean; pending?: Pending } => {
-    const occ = occurrencesIn(blankCommentsAndLiterals(text), pat);
+    const occ = occurrencesIn(text, pat);
     for (const f of occ.fieldCalls) add(fieldCallers, f, file);
-    for (const s of exactStores(file, text)) if (tokens.has(s.field)) add(storeFiles, s.field, file);
+    if (occ.fieldAssigned) for (const s of exactStores(file, text)) if (tokens.has(s.field)) add(storeFiles, s.field, file);
     // A definition can shadow farther ones; a stored token makes its field a token (relevantNames).
-    let parse = occ.defines.size > 0 || storesOf(text).some(([, target]) => tokens.has(target));
+    let parse = occ.defines.size > 0 || (occ.assignedFrom && storesOf(text).some(([, target]) => tokens.has(target)));
     parse ||= [...occ.calls].some((n) => kb.forFunction(n).length > 0) || [...occ.fieldCalls].some((f) => kbFields.has(f));
     if (parse || (occ.calls.size === 0 && occ.fieldCalls.size === 0)) return { parse };
     return { parse, pending: { calls: [...occ.calls], fieldCalls: [...occ.fieldCalls] } };

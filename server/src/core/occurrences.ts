@@ -1,7 +1,8 @@
 // Where a file names the prefilter's tokens, classified without parsing: the scan's admission gate
 // (cli/scan-fast.ts) parses a file only when one of these occurrences can change a finding.
+// Matches inside comments and literals count too: they can only add a parse, never hide an occurrence.
 
-/** What a text does with the tokens it names (comments and literals left out). */
+/** What a text does with the tokens it names. */
 export interface Occurrences {
   /** Names it may define: a function header (`name(...)` then `{`, annotations allowed between) or `#define name`. */
   defines: Set<string>;
@@ -9,52 +10,21 @@ export interface Occurrences {
   calls: Set<string>;
   /** `.field(` and `->field(`. */
   fieldCalls: Set<string>;
-}
-
-/** The text with comments and string/char literals replaced by spaces (line breaks kept), same length. */
-export function blankCommentsAndLiterals(text: string): string {
-  const n = text.length;
-  let out: string[] | undefined;
-  let last = 0;
-  const blank = (from: number, to: number) => {
-    out ??= [];
-    out.push(text.slice(last, from), text.slice(from, to).replace(/[^\n]/g, ' '));
-    last = to;
-  };
-  for (let i = 0; i < n; ) {
-    const c = text.charCodeAt(i);
-    if (c === 47 /* / */ && text.charCodeAt(i + 1) === 42 /* * */) {
-      const end = text.indexOf('*/', i + 2);
-      const to = end < 0 ? n : end + 2;
-      blank(i, to);
-      i = to;
-    } else if (c === 47 && text.charCodeAt(i + 1) === 47) {
-      let to = text.indexOf('\n', i);
-      if (to < 0) to = n;
-      blank(i, to);
-      i = to;
-    } else if (c === 34 /* " */ || c === 39 /* ' */) {
-      let j = i + 1;
-      while (j < n && text.charCodeAt(j) !== c && text.charCodeAt(j) !== 10) j += text.charCodeAt(j) === 92 ? 2 : 1;
-      const to = Math.min(n, j + 1);
-      blank(i, to);
-      i = to;
-    } else i++;
-  }
-  if (!out) return text;
-  out.push(text.slice(last));
-  return out.join('');
+  /** Some `.token =` or `->token =`: the file may store into a token field. */
+  fieldAssigned: boolean;
+  /** Some `= token` (parentheses and `&` between allowed): the file may store a token into a field. */
+  assignedFrom: boolean;
 }
 
 /** How far a definition's header is looked at past the name before it counts as one anyway. */
 const HEADER_LIMIT = 20_000;
 
 /**
- * Classifies every whole-word match of `pattern` (from `identifierPattern`) in `code`, which must come from
- * `blankCommentsAndLiterals`. A superset of definitions: whatever could be one counts as one.
+ * Classifies every whole-word match of `pattern` (from `identifierPattern`) in C text.
+ * A superset of definitions: whatever could be one counts as one.
  */
 export function occurrencesIn(code: string, pattern: RegExp): Occurrences {
-  const out: Occurrences = { defines: new Set(), calls: new Set(), fieldCalls: new Set() };
+  const out: Occurrences = { defines: new Set(), calls: new Set(), fieldCalls: new Set(), fieldAssigned: false, assignedFrom: false };
   pattern.lastIndex = 0;
   for (let m = pattern.exec(code); m; m = pattern.exec(code)) {
     const name = m[0];
@@ -63,6 +33,8 @@ export function occurrencesIn(code: string, pattern: RegExp): Occurrences {
     const field = isMemberAccess(code, at);
     if (code.charCodeAt(after) !== 40 /* ( */) {
       if (!field && isDefineName(code, at)) out.defines.add(name);
+      if (field && code.charCodeAt(after) === 61 /* = */ && code.charCodeAt(after + 1) !== 61) out.fieldAssigned = true;
+      if (!out.assignedFrom && afterAssign(code, at)) out.assignedFrom = true;
       continue;
     }
     if (field) out.fieldCalls.add(name);
@@ -72,21 +44,48 @@ export function occurrencesIn(code: string, pattern: RegExp): Occurrences {
   return out;
 }
 
+/** Past blanks and comments. */
 function skipBlanks(code: string, i: number): number {
-  while (i < code.length && isBlank(code.charCodeAt(i))) i++;
-  return i;
+  for (;;) {
+    while (i < code.length && isBlank(code.charCodeAt(i))) i++;
+    if (code.charCodeAt(i) !== 47 /* / */) return i;
+    const next = code.charCodeAt(i + 1);
+    if (next === 42 /* * */) {
+      const end = code.indexOf('*/', i + 2);
+      i = end < 0 ? code.length : end + 2;
+    } else if (next === 47) {
+      const end = code.indexOf('\n', i);
+      i = end < 0 ? code.length : end;
+    } else return i;
+  }
 }
 
 function isBlank(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11 || c === 92; /* a \ continuing a line */
 }
 
-/** Preceded by `.` or `->` (blanks between allowed). */
+/** Preceded by `.` or `->` (blanks and block comments between allowed). */
 function isMemberAccess(code: string, at: number): boolean {
   let i = at - 1;
-  while (i >= 0 && isBlank(code.charCodeAt(i))) i--;
+  for (;;) {
+    while (i >= 0 && isBlank(code.charCodeAt(i))) i--;
+    if (i < 1 || code.charCodeAt(i) !== 47 || code.charCodeAt(i - 1) !== 42) break;
+    const open = code.lastIndexOf('/*', i - 2);
+    if (open < 0) break;
+    i = open - 1;
+  }
   const c = code.charCodeAt(i);
   return c === 46 /* . */ || (c === 62 /* > */ && code.charCodeAt(i - 1) === 45 /* - */);
+}
+
+/** Preceded by `=`, with blanks, `(` and `&` between. */
+function afterAssign(code: string, at: number): boolean {
+  let i = at - 1;
+  for (;;) {
+    const c = code.charCodeAt(i);
+    if (isBlank(c) || c === 40 || c === 38) i--;
+    else return c === 61;
+  }
 }
 
 /** The name right after `#define` on its line. */
@@ -109,6 +108,11 @@ function bodyFollows(code: string, open: number): boolean {
       const c = code.charCodeAt(i);
       if (c === 40) depth++;
       else if (c === 41 && --depth === 0) break;
+      else if (c === 34 || c === 39) i = endOfLiteral(code, i) - 1;
+      else if (c === 47) {
+        const j = skipBlanks(code, i);
+        if (j > i) i = j - 1;
+      }
     }
     if (i >= limit) return true; // too long to tell: count it
     i++;
@@ -130,6 +134,14 @@ function bodyFollows(code: string, open: number): boolean {
     if (c === 123 /* { */) return true;
     if (c !== 40) return false;
   }
+}
+
+/** Just past a string or char literal that starts at `i` (it ends at its line's end at the latest). */
+function endOfLiteral(code: string, i: number): number {
+  const q = code.charCodeAt(i);
+  let j = i + 1;
+  while (j < code.length && code.charCodeAt(j) !== q && code.charCodeAt(j) !== 10) j += code.charCodeAt(j) === 92 ? 2 : 1;
+  return j + 1;
 }
 
 function atLineStart(code: string, i: number): boolean {
