@@ -46,6 +46,8 @@ export interface FileFacts {
   stores: FieldStore[];
   /** The parsed text, to find the functions an edit left alone (see fileFacts). */
   text?: string;
+  /** Definitions whose facts could not be read (internal errors): the project reports them as HP900. */
+  errors?: { span: Span; message: string }[];
 }
 
 const FN = new Set(['function_definition']);
@@ -72,6 +74,7 @@ export function fileFacts(file: string, parsed: Parsed, kb: KnowledgeBase, budge
   const suffixStart = previous?.text === undefined ? text.length : text.length - commonSuffix(oldText, text, prefix);
   let byText: Map<string, FnFacts> | undefined;
   let misses = 0;
+  let errors: FileFacts['errors'];
   const same = (f: FnFacts | undefined, start: number, end: number, col: number): f is DefFacts => {
     if (!(f instanceof DefFacts) || f.span.startCol !== col || f.sh.text.length !== end - start) return false;
     return (end <= prefix && f.span.start === start) || (start >= suffixStart && f.span.start + delta === start) || text.startsWith(f.sh.text, start);
@@ -109,11 +112,18 @@ export function fileFacts(file: string, parsed: Parsed, kb: KnowledgeBase, budge
         if (start >= lastEnd && !(main && regions.some(([a, b]) => start >= a && start < b))) {
           const end = c.endIndex;
           const pos = c.startPosition;
-          const old = reused(start, end, pos.column);
-          const f = old ? shifted(old, start, pos.row, root, parsed, kb, budgetMs) : functionFacts(file, c.currentNode, parsed, kb, budgetMs);
-          if (f) {
-            lastEnd = f.span.end;
-            functions.push(f);
+          try {
+            const old = reused(start, end, pos.column);
+            const f = old ? shifted(old, start, pos.row, root, parsed, kb, budgetMs) : functionFacts(file, c.currentNode, parsed, kb, budgetMs);
+            if (f) {
+              lastEnd = f.span.end;
+              functions.push(f);
+            }
+          } catch (e) {
+            // One definition that cannot be read must not hide the others.
+            const endPos = c.endPosition;
+            (errors ??= []).push({ span: { start, end, startLine: pos.row, startCol: pos.column, endLine: endPos.row, endCol: endPos.column }, message: e instanceof Error ? e.message : String(e) });
+            lastEnd = end;
           }
         }
       }
@@ -125,7 +135,7 @@ export function fileFacts(file: string, parsed: Parsed, kb: KnowledgeBase, budge
   }
   functions.sort((a, b) => a.span.start - b.span.start);
   functions.push(...macroFunctions(file, parsed, kb, budgetMs));
-  return { functions, stores: storesOf(file, text), text };
+  return { functions, stores: storesOf(file, text), text, errors };
 }
 
 const CHUNK = 4096;

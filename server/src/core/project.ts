@@ -14,6 +14,12 @@ export type { SummaryEffect } from './summaries';
 export interface ProjectOptions {
   /** Time budget per function, in ms (HP900 when exceeded). */
   functionBudgetMs?: number;
+  /**
+   * Time budget of the checks of one findings() call on a file, in ms (default 20,000); it starts once the
+   * project's summaries are up to date. When it runs out, the functions not yet checked get one HP900 and that
+   * result is not kept, so the next call goes on from the checks already done (each call checks at least one).
+   */
+  fileBudgetMs?: number;
 }
 
 interface CacheEntry {
@@ -31,6 +37,8 @@ interface FileState {
   facts?: FileFacts;
   /** Facts of an earlier version of the file, to reuse those of unchanged functions; dropped once `facts` is built. */
   previous?: FileFacts;
+  /** An internal error that stopped reading the file's functions. */
+  factsError?: string;
   findings?: Finding[];
   suppress?: Suppressions;
 }
@@ -47,11 +55,16 @@ export class Project {
   /** Set while findingsForText analyses a variant of a file. */
   private variant = false;
   private readonly budget: number;
+  private readonly fileBudget: number;
+  /** An internal error of the last summary computation (reported on every file, which is still checked). */
+  private summaryError?: string;
 
   constructor(readonly kb: KnowledgeBase, options: ProjectOptions = {}) {
     this.table = new SummaryTable(kb);
     const b = options.functionBudgetMs;
     this.budget = typeof b === 'number' && isFinite(b) && b > 0 ? b : 2000;
+    const fb = options.fileBudgetMs;
+    this.fileBudget = typeof fb === 'number' && isFinite(fb) && fb > 0 ? fb : 20_000;
   }
 
   setFile(file: string, text: string, edits?: TreeEdit[]): void {
@@ -73,9 +86,31 @@ export class Project {
   findings(file: string): Finding[] {
     const st = this.files_.get(file);
     if (!st) return [];
-    this.ensureSummaries();
-    if (!st.findings) st.findings = this.analyse(file, st);
-    return st.findings;
+    let out: Finding[];
+    let complete = true;
+    try {
+      // First: a change in another file can invalidate this file's findings.
+      this.ensureSummaries();
+      if (st.findings) return st.findings;
+      // The summaries are the whole project's work, not this file's: its budget starts after them.
+      const r = this.analyse(file, st, Date.now() + this.fileBudget);
+      out = r.findings;
+      complete = r.complete;
+    } catch (e) {
+      // Never a silent empty result, never a crash: say what happened at the file start.
+      out = [internalErrorFinding(file, undefined, fileStart(), e)];
+      complete = false;
+    }
+    const facts = st.facts;
+    const extra: Finding[] = [];
+    if (st.factsError !== undefined) extra.push(internalErrorFinding(file, undefined, fileStart(), st.factsError, 'reading the functions of this file'));
+    for (const x of facts?.errors ?? []) extra.push(internalErrorFinding(file, undefined, x.span, x.message, 'reading this definition'));
+    if (this.summaryError !== undefined) extra.push(internalErrorFinding(file, undefined, fileStart(), this.summaryError, 'computing the summaries'));
+    if (extra.length) {
+      out = [...out, ...extra].sort((a, b) => a.span.start - b.span.start || a.code.localeCompare(b.code));
+    }
+    if (complete) st.findings = out;
+    return out;
   }
 
   /** Analyses `text` in place of `file` without changing the project. */
@@ -184,8 +219,9 @@ export class Project {
     if (!st.facts) {
       try {
         st.facts = fileFacts(file, st.parsed, this.kb, this.budget, st.previous);
-      } catch {
+      } catch (e) {
         st.facts = { functions: [], stores: [] };
+        st.factsError = errorText(e);
       }
       st.previous = undefined;
     }
@@ -202,12 +238,19 @@ export class Project {
       for (const x of facts.stores) stores.push(x);
     }
     // Stores and definitions can change what a call resolves to without changing any summary: compute() says so.
-    const changed = this.table.compute(fns, stores);
+    let changed: boolean;
+    try {
+      changed = this.table.compute(fns, stores);
+      this.summaryError = undefined;
+    } catch (e) {
+      this.summaryError = errorText(e);
+      changed = true;
+    }
     this.summariesDirty = false;
     if (changed) for (const st of this.files_.values()) st.findings = undefined;
   }
 
-  private analyse(file: string, st: FileState): Finding[] {
+  private analyse(file: string, st: FileState, deadline = Infinity): { findings: Finding[]; complete: boolean } {
     const facts = this.factsOf(file, st);
     const out: Finding[] = [];
     st.suppress ??= new Suppressions(st.parsed.text, st.parsed.tree);
@@ -216,42 +259,61 @@ export class Project {
     const cache = this.fnCache.get(file) ?? new Map<string, CacheEntry>();
     const next = new Map<string, CacheEntry>();
     const gen = this.table.generation;
+    // Functions left unchecked when the file's time budget ran out (cached results are still used).
+    const skipped: FnFacts[] = [];
+    let checked = 0;
+    const keep = (f: Finding) => {
+      if (!st.suppress!.isSuppressed(f)) out.push(f);
+    };
     for (const fn of facts.functions) {
-      if (fn.synthetic || !this.table.isRelevant(fn)) continue;
-      // The cache first: reading `fn.calls` builds the CFG, which a cache hit does not need.
-      const cached = cache.get(fn.key) ?? next.get(fn.key);
-      // Within one generation of the summary table, dependency signatures cannot change.
-      const deps = cached && cached.gen === gen ? cached.deps : this.table.dependencySignature(fn);
-      if (cached && cached.deps === deps && cached.col === fn.span.startCol) {
-        cached.gen = gen;
-        next.set(fn.key, cached);
-        const dOff = fn.span.start - cached.start;
-        const dLine = fn.span.startLine - cached.line;
-        for (const f of cached.findings) {
-          const g = dOff || dLine ? shiftFinding(f, dOff, dLine) : f;
-          if (!st.suppress.isSuppressed(g)) out.push(g);
-        }
-        continue;
-      }
-      // Over-budget functions are never cached, so they always get here.
-      if (fn.calls && fn.error === 'budget') {
-        out.push(budgetFinding(fn, this.budget));
-        continue;
-      }
-      const t0 = Date.now();
       try {
-        const fs = checkFunction(fn, this.table, { deadline: t0 + this.budget, locateSetup: (n) => this.locateSetup(n) });
-        // HP004 points into another function: its position does not move with this one.
-        if (!fs.some((f) => f.code === 'HP004')) next.set(fn.key, { deps, gen, start: fn.span.start, line: fn.span.startLine, col: fn.span.startCol, findings: fs });
-        for (const f of fs) if (!st.suppress.isSuppressed(f)) out.push(f);
+        if (fn.synthetic || !this.table.isRelevant(fn)) continue;
+        const summaryError = this.table.errorOf(fn);
+        if (summaryError !== undefined) {
+          out.push(internalErrorFinding(file, fn, fn.nameSpan, summaryError, 'summarising'));
+          continue;
+        }
+        // The cache first: reading `fn.calls` builds the CFG, which a cache hit does not need.
+        const cached = cache.get(fn.key) ?? next.get(fn.key);
+        // Within one generation of the summary table, dependency signatures cannot change.
+        const deps = cached && cached.gen === gen ? cached.deps : this.table.dependencySignature(fn);
+        if (cached && cached.deps === deps && cached.col === fn.span.startCol) {
+          cached.gen = gen;
+          next.set(fn.key, cached);
+          const dOff = fn.span.start - cached.start;
+          const dLine = fn.span.startLine - cached.line;
+          for (const f of cached.findings) keep(dOff || dLine ? shiftFinding(f, dOff, dLine) : f);
+          continue;
+        }
+        // At least one function per call, so that repeated calls make progress.
+        if (checked > 0 && Date.now() > deadline) {
+          skipped.push(fn);
+          continue;
+        }
+        checked++;
+        // Over-budget functions are never cached, so they always get here.
+        if (fn.calls && fn.error === 'budget') {
+          out.push(budgetFinding(fn, this.budget));
+          continue;
+        }
+        const t0 = Date.now();
+        try {
+          const fs = checkFunction(fn, this.table, { deadline: t0 + this.budget, locateSetup: (n) => this.locateSetup(n) });
+          // HP004 points into another function: its position does not move with this one.
+          if (!fs.some((f) => f.code === 'HP004')) next.set(fn.key, { deps, gen, start: fn.span.start, line: fn.span.startLine, col: fn.span.startCol, findings: fs });
+          for (const f of fs) keep(f);
+        } catch (e) {
+          if (!(e instanceof BudgetExceeded)) throw e;
+          out.push(budgetFinding(fn, this.budget));
+        }
       } catch (e) {
-        if (!(e instanceof BudgetExceeded)) continue;
-        out.push(budgetFinding(fn, this.budget));
+        out.push(internalErrorFinding(file, fn, fn.nameSpan, e, 'checking'));
       }
     }
+    if (skipped.length) out.push(fileBudgetFinding(skipped, this.fileBudget));
     if (this.files_.get(file) === st && !this.variant) this.fnCache.set(file, next);
     out.sort((a, b) => a.span.start - b.span.start || a.code.localeCompare(b.code));
-    return out;
+    return { findings: out, complete: !skipped.length };
   }
 
   private locateSetup(name: string): { file: string; span: Span } | undefined {
@@ -317,21 +379,36 @@ function shiftFinding(f: Finding, dOff: number, dLine: number): Finding {
 }
 
 function budgetFinding(fn: FnFacts, ms: number): Finding {
-  const ev = { role: 'ipi-setup' as const, cpu: '', cpuText: '', callee: fn.name, span: fn.nameSpan, stmtSpan: fn.span, callSite: -1, via: [fn.name], entry: { name: fn.name, kind: 'function' as const, role: 'ipi-setup' as const, cpuArg: 0, source: 'analysis' } };
-  return {
-    code: 'HP900',
-    severity: 'information',
-    file: fn.file,
-    function: fn.name,
-    functionSpan: fn.span,
-    cpu: '',
-    message: `Analysis of \`${fn.name}()\` stopped after its time budget of ${ms} ms; hot-plug ordering in this function was not fully checked`,
-    span: fn.nameSpan,
-    related: [],
-    primary: ev,
-    side: 'bp',
-    witness: [],
-  };
+  return infoFinding(fn.file, fn.name, fn.span, fn.nameSpan, `Analysis of \`${fn.name}()\` stopped after its time budget of ${ms} ms; hot-plug ordering in this function was not fully checked`);
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message || e.name : String(e);
+}
+
+function fileStart(): Span {
+  return { start: 0, end: 0, startLine: 0, startCol: 0, endLine: 0, endCol: 0 };
+}
+
+/** An HP900 information finding at `span`, on a function or (without one) on the file. */
+function infoFinding(file: string, name: string, functionSpan: Span, span: Span, message: string): Finding {
+  const ev = { role: 'ipi-setup' as const, cpu: '', cpuText: '', callee: name, span, stmtSpan: functionSpan, callSite: -1, via: [name], entry: { name, kind: 'function' as const, role: 'ipi-setup' as const, cpuArg: 0, source: 'analysis' } };
+  return { code: 'HP900', severity: 'information', file, function: name, functionSpan, cpu: '', message, span, related: [], primary: ev, side: 'bp', witness: [] };
+}
+
+/** An exception inside the analysis, said where it happened instead of an empty or missing result. */
+function internalErrorFinding(file: string, fn: FnFacts | undefined, span: Span, e: unknown, doing?: string): Finding {
+  const what = fn ? `\`${fn.name}()\` was not checked` : doing ? `Part of this file was not checked` : 'This file was not checked';
+  const msg = `${what}${doing ? ` (while ${doing})` : ''}: internal error: ${typeof e === 'string' ? e : errorText(e)}; the other functions are still checked`;
+  return infoFinding(file, fn?.name ?? '', fn?.span ?? span, span, msg);
+}
+
+/** One finding for the functions a findings() call did not reach within the file's time budget. */
+function fileBudgetFinding(skipped: FnFacts[], ms: number): Finding {
+  const fn = skipped[0];
+  const others = skipped.length - 1;
+  const msg = `The file's time budget of ${ms} ms ran out: \`${fn.name}()\`${others ? ` and ${others} more function${others > 1 ? 's' : ''} after it were` : ' was'} not checked for hot-plug ordering (they are checked on the next analysis of this file)`;
+  return infoFinding(fn.file, fn.name, fn.span, fn.nameSpan, msg);
 }
 
 export type { SyntaxNode };

@@ -17,6 +17,8 @@ export class SummaryTable implements Resolver {
   private fields = new Map<string, FieldStore[]>();
   /** Keys of the relevant functions. */
   private relevant = new Set<string>();
+  /** Internal errors while summarising a function, by key: it then has no effects (the project reports HP900). */
+  private errors = new Map<string, string>();
   private computed = false;
   private prevStores = '';
   /**
@@ -87,6 +89,11 @@ export class SummaryTable implements Resolver {
     return [...new Set(chosen.map((s) => s.target))];
   }
 
+  /** The internal error that stopped the summary of `f`, if any. */
+  errorOf(f: FnFacts): string | undefined {
+    return this.errors.get(f.key);
+  }
+
   names(): IterableIterator<string> {
     return this.defs.keys();
   }
@@ -104,6 +111,16 @@ export class SummaryTable implements Resolver {
    * the definitions or the stores changed (then `generation` is bumped).
    */
   compute(fns: readonly FnFacts[], stores: readonly FieldStore[]): boolean {
+    try {
+      return this.update(fns, stores);
+    } catch (e) {
+      // A half-updated table: start from scratch next time.
+      this.computed = false;
+      throw e;
+    }
+  }
+
+  private update(fns: readonly FnFacts[], stores: readonly FieldStore[]): boolean {
     const oldDefs = this.defs;
     const oldPer = this.perFn;
     const oldByKey = this.byKey;
@@ -168,9 +185,14 @@ export class SummaryTable implements Resolver {
     this.relevant = relevant;
     const per = new Map<string, SummaryEffect[]>();
     this.perFn = per;
+    const oldErrors = this.errors;
+    const errors = new Map<string, string>();
+    this.errors = errors;
     if (!full) for (const k of relevant) {
       const e = oldPer.get(k);
       if (e) per.set(k, e);
+      const err = oldErrors.get(k);
+      if (err !== undefined) errors.set(k, err);
     }
     // Reverse call graph from the called names in the text (a superset; no CFG needed), built when first needed.
     let callers: Map<string, Set<string>> | undefined;
@@ -211,7 +233,15 @@ export class SummaryTable implements Resolver {
       const v = (visits.get(f.key) ?? 0) + 1;
       visits.set(f.key, v);
       if (v > MAX_VISITS) return;
-      const effects = effectsOf(f, this);
+      let effects: SummaryEffect[];
+      try {
+        effects = effectsOf(f, this);
+        errors.delete(f.key);
+      } catch (e) {
+        // One function's failure must not stop the others: it gets no effects, and an HP900 from the project.
+        errors.set(f.key, e instanceof Error ? e.message : String(e));
+        effects = [];
+      }
       const prev = per.get(f.key);
       if (prev && sig(effects) === sig(prev)) return;
       per.set(f.key, effects);
