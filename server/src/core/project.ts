@@ -211,6 +211,13 @@ export class Project {
     return out;
   }
 
+  /** Sizes of the per-function caches (tests: they hold only functions still in the project). */
+  cacheStats(): { findings: number; summaries: number } {
+    let findings = 0;
+    for (const m of this.fnCache.values()) findings += m.size;
+    return { findings, summaries: this.table.size() };
+  }
+
   private invalidate(): void {
     this.summariesDirty = true;
   }

@@ -89,6 +89,11 @@ export class SummaryTable implements Resolver {
     return [...new Set(chosen.map((s) => s.target))];
   }
 
+  /** Number of functions with a summary entry. */
+  size(): number {
+    return this.perFn.size;
+  }
+
   /** The internal error that stopped the summary of `f`, if any. */
   errorOf(f: FnFacts): string | undefined {
     return this.errors.get(f.key);
