@@ -80,7 +80,7 @@ export function mainThreadSearch(files: readonly string[], tokens: readonly stri
 }
 
 /**
- * ripgrep over the roots, intersected with `files`: one walk, fixed strings, every file treated as
+ * ripgrep over the roots, intersected with `files`: one walk, fixed strings as whole words, every file treated as
  * text (-uuu -a: no ignore files, hidden files, binary files), symlinks followed (-L).
  */
 function ripgrepSearch(rg: string, files: readonly string[], tokens: readonly string[], roots: string[]): Promise<string[]> {
@@ -90,7 +90,8 @@ function ripgrepSearch(rg: string, files: readonly string[], tokens: readonly st
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hotplug-race-rg-'));
   const patterns = path.join(tmp, 'tokens');
   fs.writeFileSync(patterns, tokens.join('\n') + '\n');
-  const args = ['-l', '-F', '-uuu', '-a', '-L', '--no-messages', '--no-mmap', '-f', patterns];
+  // -w with ASCII word characters: the whole words the analysis can see (identifierPattern's \b), fewer hits to read
+  const args = ['-l', '-F', '-w', '--no-unicode', '-uuu', '-a', '-L', '--no-messages', '--no-mmap', '-f', patterns];
   for (const e of exts) args.push('-g', `*${e}`);
   args.push('--', ...roots);
   return new Promise<string[]>((resolve, reject) => {

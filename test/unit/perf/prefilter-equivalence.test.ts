@@ -79,7 +79,9 @@ test('the search backends find the same files', async () => {
   assert.ok(want.length > 3);
   assert.deepEqual(mainThreadSearch(files, tokens), want);
   assert.deepEqual(await searchFiles(files, tokens, { backend: 'js', workers: 2 }), want);
-  if (findRipgrep()) assert.deepEqual(await searchFiles(files, tokens, { backend: 'rg', roots: [path.join(ROOT, 'samples'), path.join(ROOT, 'test', 'fixtures')] }), want);
+  // ripgrep matches whole words only (what the analysis can see); the JS matchers are by substring, a superset
+  const words = files.filter((f) => tokens.some((t) => new RegExp(`\\b${t}\\b`).test(fs.readFileSync(f, 'latin1'))));
+  if (findRipgrep()) assert.deepEqual(await searchFiles(files, tokens, { backend: 'rg', roots: [path.join(ROOT, 'samples'), path.join(ROOT, 'test', 'fixtures')] }), words);
 });
 
 /** A tree where the finding needs three files and an ops table: only widening finds it. */
