@@ -4,10 +4,7 @@
 import * as fs from 'fs';
 import { KnowledgeBase } from '../core/kb/kb';
 import { Project } from '../core/project';
-import type { Resolver } from '../core/events';
-import { storesOf as exactStores } from '../core/functions';
-import { NearestIndex } from '../core/nearest-index';
-import { occurrencesIn } from '../core/occurrences';
+import { AdmissionGate, looseStores } from '../core/admission';
 import {
   compactText,
   identifierPattern,
@@ -59,12 +56,6 @@ interface Admitted {
   parsedText: string;
 }
 
-/** A hit that names tokens only in calls that resolve to nothing with events (yet). */
-interface Pending {
-  calls: string[];
-  fieldCalls: string[];
-}
-
 const DEFAULT_MAX = 5 * 1024 * 1024;
 
 /** Analyses `files` (collected by the caller, in scan order) with the prefilter; returns findings per file order. */
@@ -109,30 +100,7 @@ export async function fastScan(files: readonly string[], roots: string[], option
     return { text, layout, keep, parsedText: compactText(text, layout, keep) };
   };
 
-  /** Hits left unparsed: the token calls they make, judged again whenever the summaries change. */
-  const pending = new Map<string, Pending>();
-  /** Per token used as a field: the files that call it, and the files that store into it (`storesOf`). */
-  const fieldCallers = new Map<string, Set<string>>();
-  const storeFiles = new Map<string, Set<string>>();
-  /** Per field, the caller and store counts its needed stores were last computed for. */
-  const storesDone = new Map<string, number>();
-  const kbFields = kb.tokens();
-  const add = <K, V>(m: Map<K, Set<V>>, k: K, v: V) => {
-    const s = m.get(k);
-    if (s) s.add(v);
-    else m.set(k, new Set([v]));
-  };
-  /** Records a file's field calls and field stores of these tokens; says whether it must be parsed. */
-  const classify = (file: string, text: string, tokens: ReadonlySet<string>, pat: RegExp): { parse: boolean; pending?: Pending } => {
-    const occ = occurrencesIn(text, pat);
-    for (const f of occ.fieldCalls) add(fieldCallers, f, file);
-    if (occ.fieldAssigned) for (const s of exactStores(file, text)) if (tokens.has(s.field)) add(storeFiles, s.field, file);
-    // A definition can shadow farther ones; a stored token makes its field a token (relevantNames).
-    let parse = occ.defines.size > 0 || (occ.assignedFrom && storesOf(text).some(([, target]) => tokens.has(target)));
-    parse ||= [...occ.calls].some((n) => kb.forFunction(n).length > 0) || [...occ.fieldCalls].some((f) => kbFields.has(f));
-    if (parse || (occ.calls.size === 0 && occ.fieldCalls.size === 0)) return { parse };
-    return { parse, pending: { calls: [...occ.calls], fieldCalls: [...occ.fieldCalls] } };
-  };
+  const admission = new AdmissionGate(kb);
   const admitFile = (file: string, text = load(file)): void => {
     if (text === undefined) {
       skipped.add(file);
@@ -140,7 +108,7 @@ export async function fastScan(files: readonly string[], roots: string[], option
     }
     const st = prepare(text);
     admitted.set(file, st);
-    pending.delete(file);
+    admission.admitted(file);
     scratch.setFile(file, st.parsedText);
   };
 
@@ -156,7 +124,7 @@ export async function fastScan(files: readonly string[], roots: string[], option
         const freshSet = new Set(fresh);
         for (const [file, st] of admitted) {
           if (!freshPattern.test(st.text)) continue;
-          classify(file, st.text, freshSet, freshPattern);
+          admission.record(file, st.text, freshSet, freshPattern);
           if (!st.layout || !st.keep) continue;
           const more = regionsWithMatch(st.text, st.layout, freshPattern);
           if ([...more].every((r) => st.keep!.has(r))) continue;
@@ -180,39 +148,19 @@ export async function fastScan(files: readonly string[], roots: string[], option
           if (!pattern || regionsWithMatch(text, layoutOf(text), pattern).size > 0) queue.push([file, text]);
           continue;
         }
-        const c = classify(file, text, all, pattern!);
-        if (c.parse) queue.push([file, text]);
-        else if (c.pending) pending.set(file, c.pending);
-        else pending.delete(file);
+        if (admission.classify(file, text, all, pattern!)) queue.push([file, text]);
       }
       // Until nothing more can matter: the stores nearest to each field's callers, then pending files whose
       // calls now resolve to something with events.
       for (;;) {
         for (const [file, text] of queue) if (!admitted.has(file)) admitFile(file, text);
-        queue = [];
-        for (const [field, callers] of fieldCallers) {
-          const at = storeFiles.get(field);
-          const n = callers.size * 1_000_003 + (at?.size ?? 0);
-          if (!at || storesDone.get(field) === n) continue;
-          storesDone.set(field, n);
-          const index = new NearestIndex(at);
-          for (const c of callers) for (const s of index.nearestTo(c)) if (!admitted.has(s)) queue.push([s, undefined]);
-        }
-        if (queue.length) continue;
-        const r = scratch.resolver();
-        for (const [file, p] of pending) if (hasEvents(p, file, r)) queue.push([file, undefined]);
+        queue = admission.due((f) => admitted.has(f), () => scratch.resolver()).map((f) => [f, undefined]);
         if (queue.length === 0) break;
       }
       const names = relevantNames(scratch, admitted, stores);
       return { names, evicted: hits.filter((f) => !admitted.has(f)) };
     },
   }, options.onRound);
-
-  /** Whether a pending file's calls can have an event now (what parsing it would find). */
-  function hasEvents(p: Pending, file: string, r: Resolver): boolean {
-    const named = (n: string) => kb.forFunction(n).length > 0 || !!r.summary(n, file);
-    return p.calls.some(named) || p.fieldCalls.some((f) => kbFields.has(f) || r.fieldTargets(f, file).some(named));
-  }
 
   // The project proper, with files in scan order (the analysis reports the first set-up site it meets).
   const inOrder = [...admitted.keys()].sort((a, b) => order.get(a)! - order.get(b)!);
@@ -278,23 +226,11 @@ export function relevantNames(project: Project, admitted: Map<string, { parsedTe
   const fields = new Set<string>();
   for (const [file, st] of admitted) {
     let pairs = cache.get(file);
-    if (!pairs) cache.set(file, (pairs = storesOf(st.parsedText)));
+    if (!pairs) cache.set(file, (pairs = looseStores(st.parsedText)));
     for (const [field, target] of pairs) if (names.has(target)) fields.add(field);
   }
   for (const f of fields) names.add(f);
   return names;
-}
-
-/**
- * `.field = name`, `->field = &name`, `x.field = (name)`: a superset of the analysis's ops-table stores
- * (a field on the left, a bare identifier on the right, not a call).
- */
-const STORE = /(?:\.|->)\s*(\w+)\s*=\s*[(&\s]*([A-Za-z_]\w*)\b(?!\s*\()/g;
-
-function storesOf(text: string): [string, string][] {
-  const out: [string, string][] = [];
-  for (const m of text.matchAll(STORE)) out.push([m[1], m[2]]);
-  return out;
 }
 
 function remapFinding(f: Finding, lineStarts: Map<string, number[]>): Finding {

@@ -1,0 +1,100 @@
+// The admission gate of the token prefilter: of the files that name a token, which must be parsed now.
+// A file is parsed only if one of its token occurrences can change a finding; the others are kept as
+// pending records (their token calls) and judged again whenever the summaries change (docs/performance.md).
+import type { KnowledgeBase } from './kb/kb';
+import type { Resolver } from './events';
+import { storesOf as exactStores } from './functions';
+import { NearestIndex } from './nearest-index';
+import { occurrencesIn } from './occurrences';
+
+/** A file that names tokens only in calls that resolve to nothing with events (yet). */
+interface Pending {
+  calls: string[];
+  fieldCalls: string[];
+}
+
+export class AdmissionGate {
+  private readonly pending = new Map<string, Pending>();
+  /** Per token used as a field: the files that call it, and the files that store into it (the analysis's `storesOf`). */
+  private readonly fieldCallers = new Map<string, Set<string>>();
+  private readonly storeFiles = new Map<string, Set<string>>();
+  /** Per field, the caller and store counts its nearest stores were last computed for. */
+  private readonly storesDone = new Map<string, number>();
+  private readonly kbFields: Set<string>;
+
+  constructor(private readonly kb: KnowledgeBase) {
+    this.kbFields = kb.tokens();
+  }
+
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
+  /**
+   * Records what `text` does with `tokens` (found by `pattern`, from identifierPattern); true when the file must be
+   * parsed now: it may define a token (a definition can shadow farther ones), stores a token (its field becomes a
+   * token), or calls a knowledge-base name or field. Otherwise its token calls are kept as a pending record.
+   */
+  classify(file: string, text: string, tokens: ReadonlySet<string>, pattern: RegExp): boolean {
+    const occ = this.record(file, text, tokens, pattern);
+    let parse = occ.defines.size > 0 || (occ.assignedFrom && looseStores(text).some(([, target]) => tokens.has(target)));
+    parse ||= [...occ.calls].some((n) => this.kb.forFunction(n).length > 0) || [...occ.fieldCalls].some((f) => this.kbFields.has(f));
+    if (parse || (occ.calls.size === 0 && occ.fieldCalls.size === 0)) this.pending.delete(file);
+    else this.pending.set(file, { calls: [...occ.calls], fieldCalls: [...occ.fieldCalls] });
+    return parse;
+  }
+
+  /** Records a parsed file's field calls and field stores of new tokens (what `due` needs to know of it). */
+  record(file: string, text: string, tokens: ReadonlySet<string>, pattern: RegExp): ReturnType<typeof occurrencesIn> {
+    const occ = occurrencesIn(text, pattern);
+    for (const f of occ.fieldCalls) addTo(this.fieldCallers, f, file);
+    if (occ.fieldAssigned) for (const s of exactStores(file, text)) if (tokens.has(s.field)) addTo(this.storeFiles, s.field, file);
+    return occ;
+  }
+
+  /** The file was parsed (or cannot be): no longer pending. */
+  admitted(file: string): void {
+    this.pending.delete(file);
+  }
+
+  /**
+   * Files not parsed that must be now: the stores nearest to a token field's callers (so that calls through the
+   * field resolve as in a full parse); when there are none, pending files whose calls now resolve to events.
+   */
+  due(isParsed: (file: string) => boolean, resolver: () => Resolver): string[] {
+    const out = new Set<string>();
+    for (const [field, callers] of this.fieldCallers) {
+      const at = this.storeFiles.get(field);
+      const n = callers.size * 1_000_003 + (at?.size ?? 0);
+      if (!at || this.storesDone.get(field) === n) continue;
+      this.storesDone.set(field, n);
+      const index = new NearestIndex(at);
+      for (const c of callers) for (const s of index.nearestTo(c)) if (!isParsed(s)) out.add(s);
+    }
+    if (out.size) return [...out];
+    const r = resolver();
+    const named = (n: string, file: string) => this.kb.forFunction(n).length > 0 || !!r.summary(n, file);
+    for (const [file, p] of this.pending) {
+      if (p.calls.some((n) => named(n, file)) || p.fieldCalls.some((f) => this.kbFields.has(f) || r.fieldTargets(f, file).some((t) => named(t, file)))) out.add(file);
+    }
+    return [...out];
+  }
+}
+
+/**
+ * `.field = name`, `->field = &name`, `x.field = (name)`: a superset of the analysis's ops-table stores
+ * (a field on the left, a bare identifier on the right, not a call).
+ */
+const LOOSE_STORE = /(?:\.|->)\s*(\w+)\s*=\s*[(&\s]*([A-Za-z_]\w*)\b(?!\s*\()/g;
+
+export function looseStores(text: string): [string, string][] {
+  const out: [string, string][] = [];
+  for (const m of text.matchAll(LOOSE_STORE)) out.push([m[1], m[2]]);
+  return out;
+}
+
+function addTo<K, V>(m: Map<K, Set<V>>, k: K, v: V): void {
+  const s = m.get(k);
+  if (s) s.add(v);
+  else m.set(k, new Set([v]));
+}
