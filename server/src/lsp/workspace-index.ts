@@ -5,7 +5,8 @@ import * as path from 'path';
 import picomatch from 'picomatch';
 import { DidChangeWatchedFilesNotification, FileChangeType, WatchKind } from 'vscode-languageserver/node';
 import type { KnowledgeBase } from '../core/kb/kb';
-import { compileTokens, prefilterFixpoint } from '../core/prefilter';
+import { AdmissionGate } from '../core/admission';
+import { compileTokens, identifierPattern, prefilterFixpoint } from '../core/prefilter';
 import type { Project } from '../core/project';
 import { searchFiles } from '../cli/scan-workers';
 import type { Role } from '../core/types';
@@ -165,6 +166,8 @@ export function registerWorkspaceIndex(ctx: ServerContext): void {
       const max = ctx.settings().maxFileSize;
       const kbTokens = checkedTokens(ctx.project().kb);
       const admittedNow = new Set<string>();
+      const gate = new AdmissionGate(ctx.project().kb);
+      const seen = new Set<string>();
       // Only files that can matter are parsed: those naming a knowledge-base call, widened to the names
       // of functions that got a summary (and the ops-table fields they are stored in) until nothing changes.
       const result = await prefilterFixpoint(files, kbTokens, {
@@ -192,32 +195,68 @@ export function registerWorkspaceIndex(ctx: ServerContext): void {
           }
           return hits;
         },
-        admit: async (add) => {
-          ctx.log.trace(`hotplug-race: index: parsing ${add.length} files (${Date.now() - t0} ms)`);
-          // Past the cap, the rest of this round is dropped and widening stops.
-          const capped = admittedNow.size + add.length > INDEX_CAP;
-          const take = capped ? add.slice(0, Math.max(0, INDEX_CAP - admittedNow.size)) : add;
-          if (capped) tellOnce('cap', `Hotplug Race: more than ${INDEX_CAP} files can matter; the index keeps ${INDEX_CAP}, so wrappers defined in the others are not followed.`);
-          for (let i = 0; i < take.length; i++) {
-            await breathe(i, take.length, 'analysing');
-            const file = take[i];
-            admittedNow.add(file);
-            if (open.has(file)) continue;
-            const { text } = readIndexable(file, max);
-            if (text === undefined) continue;
-            try {
-              ctx.project().setFile(file, text);
-              // Facts now, a file at a time, so the summaries later do not block for the whole tree at once.
-              ctx.project().functions(file);
-            } catch (err) {
-              ctx.log.error(`hotplug-race: indexing ${file} failed`, err);
+        admit: async (add, all) => {
+          ctx.log.trace(`hotplug-race: index: reading ${add.length} files (${Date.now() - t0} ms)`);
+          const pattern = identifierPattern(all);
+          const fresh = [...all].filter((t) => !seen.has(t));
+          for (const t of fresh) seen.add(t);
+          const freshPattern = identifierPattern(fresh);
+          // Files parsed earlier in this pass: their calls and stores through fields of the new names.
+          if (freshPattern) for (const file of admittedNow) {
+            const text = ctx.project().parsed(file)?.text;
+            if (text && freshPattern.test(text)) gate.record(file, text, new Set(fresh), freshPattern);
+          }
+          // Only hits whose token occurrences can change a finding are parsed (core/admission.ts); the others
+          // wait as pending records, parsed later if a summary makes their calls matter.
+          let queue: [string, string | undefined][] = [];
+          for (let i = 0; i < add.length; i++) {
+            await breathe(i, add.length, 'reading');
+            const file = add[i];
+            if (admittedNow.has(file)) continue;
+            if (open.has(file)) {
+              admittedNow.add(file);
+              const text = ctx.project().parsed(file)?.text;
+              if (text && pattern) gate.record(file, text, all, pattern);
               continue;
             }
+            const { text } = readIndexable(file, max);
+            if (text === undefined || !pattern) continue;
+            if (gate.classify(file, text, all, pattern)) queue.push([file, text]);
+          }
+          let capped = false;
+          // Until nothing more can matter (pending files can become due with no new parse in this round).
+          for (;;) {
+            for (let i = 0; i < queue.length; i++) {
+              await breathe(i, queue.length, 'analysing');
+              const [file, known] = queue[i];
+              if (admittedNow.has(file)) continue;
+              // Past the cap, the rest is dropped and widening stops.
+              if (admittedNow.size >= INDEX_CAP) {
+                capped = true;
+                tellOnce('cap', `Hotplug Race: more than ${INDEX_CAP} files can matter; the index keeps ${INDEX_CAP}, so wrappers defined in the others are not followed.`);
+                break;
+              }
+              admittedNow.add(file);
+              gate.admitted(file);
+              const text = known ?? readIndexable(file, max).text;
+              if (text === undefined) continue;
+              try {
+                ctx.project().setFile(file, text);
+                // Facts now, a file at a time, so the summaries later do not block for the whole tree at once.
+                ctx.project().functions(file);
+              } catch (err) {
+                ctx.log.error(`hotplug-race: indexing ${file} failed`, err);
+                continue;
+              }
+            }
+            if (capped) break;
+            queue = gate.due((f) => admittedNow.has(f), () => ctx.project().resolver()).map((f) => [f, undefined]);
+            if (!queue.length) break;
           }
           if (capped) return [];
           const names = relevantNames(ctx.project(), admittedNow, stores);
-          ctx.log.trace(`hotplug-race: index: ${names.size} summarised names (${Date.now() - t0} ms)`);
-          return names;
+          ctx.log.trace(`hotplug-race: index: ${names.size} summarised names, ${admittedNow.size} files parsed, ${gate.pendingCount} pending (${Date.now() - t0} ms)`);
+          return { names, evicted: add.filter((f) => !admittedNow.has(f)) };
         },
       });
       if (!alive()) return;
