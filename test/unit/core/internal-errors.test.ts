@@ -99,9 +99,10 @@ test('fileBudgetMs: the functions left unchecked get one HP900; later calls go o
   p.setFile('big.c', text);
   let fs = p.findings('big.c');
   const budget = fs.filter((f) => f.code === 'HP900');
-  // Reading 300 functions and their summaries takes more than 1 ms, so the checks stop after the first one.
+  // Reading 300 functions and their summaries takes more than 1 ms, so the checks stop early (where depends on the
+  // machine's load: any function may be the first one left).
   assert.equal(budget.length, 1);
-  assert.match(budget[0].message, /^The file's time budget of 1 ms ran out: `up_\d+\(\)` and \d+ more functions after it were not checked for hot-plug ordering/);
+  assert.match(budget[0].message, /^The file's time budget of 1 ms ran out: `\w+\(\)` and \d+ more functions after it were not checked for hot-plug ordering/);
   assert.equal(budget[0].severity, 'information');
   const checked = fs.filter((f) => f.code === 'HP001');
   assert.ok(checked.length < 150, `${checked.length} functions checked within 1 ms`);
