@@ -11,7 +11,7 @@ const REPO_ROOT = resolve(__dirname, '..', '..');
 
 interface FileResult {
   file: string;
-  outcome: 'ok' | 'skipped-size' | 'skipped-binary' | 'unreadable' | 'threw' | 'swallowed' | 'timeout' | 'crash';
+  outcome: 'ok' | 'skipped-size' | 'skipped-binary' | 'skipped-shape' | 'unreadable' | 'threw' | 'swallowed' | 'timeout' | 'crash';
   /** Set when the parse was cut short (the LSP then shows its "not checked" note): time limit or binary-looking. */
   notChecked?: 'time' | 'binary';
   ms: number;
@@ -71,7 +71,7 @@ function childMain(): void {
     const r: FileResult = { file, outcome: 'ok', ms: 0, cpuMs: 0, bytes: 0, functions: 0, findings: {} };
     try {
       const { text, skipped } = readIndexable(file, maxFileSize);
-      if (skipped) r.outcome = skipped === 'size' ? 'skipped-size' : skipped === 'binary' ? 'skipped-binary' : 'unreadable';
+      if (skipped) r.outcome = skipped === 'size' ? 'skipped-size' : skipped === 'binary' ? 'skipped-binary' : skipped === 'shape' ? 'skipped-shape' : 'unreadable';
       else if (text !== undefined) {
         r.bytes = Buffer.byteLength(text);
         const project = new Project(kb, { functionBudgetMs });
@@ -263,7 +263,7 @@ async function parentMain(o: Options): Promise<number> {
   writeFileSync(o.out, JSON.stringify(summary, null, 2));
 
   console.log(`files: ${summary.files} in ${summary.seconds} s (${(summary.files / Math.max(1, summary.seconds)).toFixed(0)} files/s)`);
-  console.log(`analysed ${summary.ok}, skipped ${summary.skippedSize} over the size limit, ${summary.skippedBinary} binary, ${summary.unreadable} unreadable`);
+  console.log(`analysed ${summary.ok}, skipped ${summary.skippedSize} over the size limit, ${summary.skippedBinary} binary, ${summary.skippedShape.length} over the line-length or bracket-depth limit ${JSON.stringify(summary.skippedShape.slice(0, 10))}, ${summary.unreadable} unreadable`);
   console.log(`not checked (parse cut short): ${summary.notCheckedTime.length} at the time limit ${JSON.stringify(summary.notCheckedTime.slice(0, 10))}, ${summary.notCheckedBinary} binary-looking`);
   console.log(`functions: ${summary.functions}; findings: ${JSON.stringify(summary.findings)}`);
   console.log(`median ${summary.medianMs} ms per analysed file; peak RSS of a worker ${summary.peakRssMb} MB`);
@@ -286,7 +286,7 @@ function summarise(o: Options, results: FileResult[], rejections: { file: string
   const seconds = (Date.now() - t0) / 1000;
   const summary = {
     root: o.root, files: results.length, of: total, seconds: Math.round(seconds),
-    ok: count('ok'), skippedSize: count('skipped-size'), skippedBinary: count('skipped-binary'), unreadable: count('unreadable'),
+    ok: count('ok'), skippedSize: count('skipped-size'), skippedBinary: count('skipped-binary'), skippedShape: results.filter((r) => r.outcome === 'skipped-shape').map((r) => relative(o.root, r.file)), unreadable: count('unreadable'),
     threw: count('threw'), swallowed: count('swallowed'), timeouts: count('timeout'), crashes: count('crash'), unhandledRejections: rejections.length,
     notCheckedTime: results.filter((r) => r.notChecked === 'time').map((r) => relative(o.root, r.file)),
     notCheckedBinary: results.filter((r) => r.notChecked === 'binary').length,

@@ -27,8 +27,8 @@ async function server(env: Record<string, string> = {}): Promise<LspClient> {
 const seed = fs.readFileSync(path.join(REPO, 'test', 'fuzz', 'corpus', 'hvm-cpu-up.c'), 'utf8');
 /** `n` copies of the seed, each with its own names: n HP001 findings. */
 const copies = (n: number) => Array.from({ length: n }, (_, k) => seed.replace(/pv_hvm_cpu_up/g, `pv_hvm_cpu_up_${k}`).replace(/pv_/g, `p${k}_`)).join('\n');
-/** A valid initializer of 3n + 2 syntax nodes, appended after the seed. */
-const bigTable = (n: number) => `\nstatic const int big_table[] = {${'0x12, '.repeat(n)}};\n`;
+/** A valid initializer of 3n + 2 syntax nodes, 10 entries a line (within the line-length limit), appended after the seed. */
+const bigTable = (n: number) => `\nstatic const int big_table[] = {\n${`\t${'0x12, '.repeat(10)}\n`.repeat(n / 10)}};\n`;
 
 function peakRssMb(c: LspClient): number {
   const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${c.child.pid}/status`, 'utf8'));

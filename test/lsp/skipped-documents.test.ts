@@ -16,6 +16,9 @@ const CASES: [string, string, Record<string, unknown>][] = [
   ['over maxFileSize', seed + '/* padding */\n'.repeat(300), { maxFileSize: 2048 }],
   ['binary (NUL bytes)', seed + '\u0000\u0000\n', {}],
   ['excluded by a glob', seed, { exclude: ['**/skipped-excluded.c'] }],
+  // Stated limits on the shape (lsp/limits.ts): parsing these took up to 10 s and 1.7 GB in the fuzzer.
+  ['a line over the length limit', seed + '/* ' + 'x, '.repeat(22_000) + ' */ int pad[] = {' + '0, '.repeat(2000) + '};\n', {}],
+  ['brackets nested too deep', seed + 'int deep = ' + '('.repeat(1001) + '0' + ')'.repeat(1001) + ';\n', {}],
 ];
 
 for (const [name, text, settings] of CASES) {

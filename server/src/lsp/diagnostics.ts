@@ -6,6 +6,7 @@ import type { Finding, Severity, Span } from '../core/types';
 import { fixRefusal } from '../fix';
 import { type ServerContext, fileToUri, uriToFile } from './context';
 import { settle } from './memory';
+import { shapeLimit } from './limits';
 import { PARSE_LIMIT_MS } from '../core/parse';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
@@ -39,7 +40,7 @@ export function skipReason(ctx: ServerContext, uri: string, text: string): strin
   if (ctx.isExcluded(file)) return 'excluded by hotplugRace.exclude';
   if (text.length > ctx.settings().maxFileSize) return `larger than hotplugRace.maxFileSize (${ctx.settings().maxFileSize} bytes)`;
   if (text.includes('\u0000')) return 'it looks binary (NUL bytes)';
-  return undefined;
+  return shapeLimit(text);
 }
 
 /**

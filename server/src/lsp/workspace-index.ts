@@ -12,6 +12,7 @@ import { searchFiles } from '../cli/scan-workers';
 import type { Role } from '../core/types';
 import { type ServerContext, uriToFile } from './context';
 import { settle } from './memory';
+import { MAX_BRACKET_DEPTH, MAX_LINE_LENGTH, shapeLimit } from './limits';
 
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn']);
 /** Workspaces with this many files are searched by ripgrep or worker threads. */
@@ -39,14 +40,16 @@ export function isCSource(file: string): boolean {
 }
 
 /** Why a file on disk is not indexed, or undefined. Reads at most maxFileSize bytes. */
-export function readIndexable(file: string, maxFileSize: number): { text?: string; skipped?: 'size' | 'binary' | 'unreadable' } {
+export function readIndexable(file: string, maxFileSize: number): { text?: string; skipped?: 'size' | 'binary' | 'shape' | 'unreadable' } {
   try {
     const st = fs.statSync(file);
     if (!st.isFile()) return { skipped: 'unreadable' };
     if (st.size > maxFileSize) return { skipped: 'size' };
     const buf = fs.readFileSync(file);
     if (buf.includes(0)) return { skipped: 'binary' };
-    return { text: buf.toString('utf8') };
+    const text = buf.toString('utf8');
+    if (shapeLimit(text)) return { skipped: 'shape' };
+    return { text };
   } catch {
     return { skipped: 'unreadable' };
   }
@@ -112,12 +115,16 @@ export function registerWorkspaceIndex(ctx: ServerContext): void {
     ctx.showMessage('info', message);
   };
 
+  const tellShape = (file: string): void =>
+    tellOnce('shape', `Hotplug Race: files with a line longer than ${MAX_LINE_LENGTH} characters or brackets nested more than ${MAX_BRACKET_DEPTH} deep are not indexed (first: ${file}).`);
+
   const openFiles = (): Set<string> => new Set(ctx.documents.all().map((d) => uriToFile(d.uri)));
 
   const addFromDisk = (file: string): boolean => {
     const { text, skipped } = readIndexable(file, ctx.settings().maxFileSize);
     if (skipped === 'size') tellOnce('size', `Hotplug Race: files larger than hotplugRace.maxFileSize are not indexed (first: ${file}).`);
     if (skipped === 'binary') tellOnce('binary', `Hotplug Race: binary files are not indexed (first: ${file}).`);
+    if (skipped === 'shape') tellShape(file);
     if (text === undefined) {
       if (indexed.delete(file)) ctx.project().removeFile(file);
       return false;
@@ -219,7 +226,8 @@ export function registerWorkspaceIndex(ctx: ServerContext): void {
               if (text && pattern) gate.record(file, text, all, pattern);
               continue;
             }
-            const { text } = readIndexable(file, max);
+            const { text, skipped } = readIndexable(file, max);
+            if (skipped === 'shape') tellShape(file);
             if (text === undefined || !pattern) continue;
             if (gate.classify(file, text, all, pattern)) queue.push([file, text]);
           }
