@@ -7,23 +7,23 @@ import { isExcludedBy } from '../../server/src/lsp/workspace-index';
 test('good values are taken as given', () => {
   const { settings, problems } = parseSettings({
     severity: { HP001: 'warning', HP004: 'off' }, rulesFile: 'tools/hp.json', rules: [{ name: 'x', role: 'ipi-setup', cpu: 0 }],
-    exclude: ['**/generated/**'], maxFileSize: 2048, functionBudgetMs: 50, simulator: { cpus: 3 }, trace: { server: 'verbose' },
+    exclude: ['**/generated/**'], maxFileSize: 2048, functionBudgetMs: 50, fileBudgetMs: 5000, simulator: { cpus: 3 }, trace: { server: 'verbose' },
   });
   assert.deepEqual(problems, []);
   assert.deepEqual(settings, {
     severity: { HP001: 'warning', HP004: 'off' }, rulesFile: 'tools/hp.json', rules: [{ name: 'x', role: 'ipi-setup', cpu: 0 }],
-    exclude: ['**/generated/**'], maxFileSize: 2048, functionBudgetMs: 50, simulatorCpus: 3, trace: 'verbose',
+    exclude: ['**/generated/**'], maxFileSize: 2048, functionBudgetMs: 50, fileBudgetMs: 5000, simulatorCpus: 3, trace: 'verbose',
   });
 });
 
 test('bad values fall back to their defaults, one message each', () => {
   const { settings, problems } = parseSettings({
     severity: { HP001: 'fatal', HP777: 'error', HP002: 'hint' }, rulesFile: 42, rules: 'all', exclude: [1, 2],
-    maxFileSize: -5, functionBudgetMs: Number.NaN, simulator: { cpus: 99 }, trace: { server: 'loud' },
+    maxFileSize: -5, functionBudgetMs: Number.NaN, fileBudgetMs: 10, simulator: { cpus: 99 }, trace: { server: 'loud' },
   });
   assert.deepEqual(settings, { ...DEFAULT_SETTINGS, severity: { HP002: 'hint' } });
-  assert.equal(problems.length, 9, problems.join('\n'));
-  for (const key of ['severity.HP001', 'severity.HP777', 'rulesFile', 'rules', 'exclude', 'maxFileSize', 'functionBudgetMs', 'simulator.cpus', 'trace.server']) {
+  assert.equal(problems.length, 10, problems.join('\n'));
+  for (const key of ['severity.HP001', 'severity.HP777', 'rulesFile', 'rules', 'exclude', 'maxFileSize', 'functionBudgetMs', 'fileBudgetMs', 'simulator.cpus', 'trace.server']) {
     assert.ok(problems.some((p) => p.startsWith(`hotplugRace.${key}:`)), key);
   }
   assert.deepEqual(parseSettings('nonsense').settings, DEFAULT_SETTINGS);

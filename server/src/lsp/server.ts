@@ -54,7 +54,7 @@ export function startServer(connection: Connection): void {
   const indexedListeners: (() => void)[] = [];
   let settings: Settings = { ...DEFAULT_SETTINGS };
   let kb = KnowledgeBase.builtin();
-  let project = new Project(kb, { functionBudgetMs: settings.functionBudgetMs });
+  let project = new Project(kb, { functionBudgetMs: settings.functionBudgetMs, fileBudgetMs: settings.fileBudgetMs });
   let folders: string[] = [];
   let trusted = true;
   let debounceMs = 75;
@@ -136,7 +136,7 @@ export function startServer(connection: Connection): void {
     onProjectReset: (l) => void resetListeners.push(l),
     resetProject(next: KnowledgeBase) {
       kb = next;
-      project = new Project(kb, { functionBudgetMs: settings.functionBudgetMs });
+      project = new Project(kb, { functionBudgetMs: settings.functionBudgetMs, fileBudgetMs: settings.fileBudgetMs });
       documents.clearPending();
       for (const doc of documents.all()) if (!skipReason(ctx, doc.uri, doc.getText())) project.setFile(uriToFile(doc.uri), doc.getText());
       for (const l of resetListeners) guard('project reset listener', l)();
@@ -188,7 +188,7 @@ export function startServer(connection: Connection): void {
   function applySettings(raw: unknown): void {
     const { settings: next, problems } = parseSettings(raw);
     for (const p of problems) ctx.showMessage('warning', `Hotplug Race: ${p}`);
-    const budgetChanged = next.functionBudgetMs !== settings.functionBudgetMs;
+    const budgetChanged = next.functionBudgetMs !== settings.functionBudgetMs || next.fileBudgetMs !== settings.fileBudgetMs;
     settings = next;
     if (budgetChanged) ctx.resetProject(kb);
     for (const l of settingsListeners) guard('settings listener', l)(settings);

@@ -13,6 +13,8 @@ export interface Settings {
   exclude: string[];
   maxFileSize: number;
   functionBudgetMs: number;
+  /** Time for the checks of one file's analysis (core ProjectOptions.fileBudgetMs). */
+  fileBudgetMs: number;
   simulatorCpus: number;
   trace: 'off' | 'messages' | 'verbose';
 }
@@ -24,6 +26,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   exclude: [],
   maxFileSize: 5 * 1024 * 1024,
   functionBudgetMs: 2000,
+  fileBudgetMs: 20_000,
   simulatorCpus: 2,
   trace: 'off',
 });
@@ -70,6 +73,7 @@ export function parseSettings(raw: unknown): { settings: Settings; problems: str
   }
   s.maxFileSize = num(r.maxFileSize, 'maxFileSize', 1024, Number.MAX_SAFE_INTEGER, DEFAULT_SETTINGS.maxFileSize, bad);
   s.functionBudgetMs = num(r.functionBudgetMs, 'functionBudgetMs', 10, 600_000, DEFAULT_SETTINGS.functionBudgetMs, bad);
+  s.fileBudgetMs = num(r.fileBudgetMs, 'fileBudgetMs', 100, 3_600_000, DEFAULT_SETTINGS.fileBudgetMs, bad);
   const sim = isObject(r.simulator) ? r.simulator.cpus : undefined;
   s.simulatorCpus = Math.round(num(sim, 'simulator.cpus', 0, 8, DEFAULT_SETTINGS.simulatorCpus, bad));
   const trace = isObject(r.trace) ? r.trace.server : undefined;
