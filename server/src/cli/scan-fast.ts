@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import { KnowledgeBase } from '../core/kb/kb';
 import { Project } from '../core/project';
-import { AdmissionGate, looseStores } from '../core/admission';
+import { AdmissionGate, CHECKED_ROLES, checkedTokens, looseStores } from '../core/admission';
 import {
   compactText,
   identifierPattern,
@@ -191,22 +191,6 @@ export async function fastScan(files: readonly string[], roots: string[], option
     functions,
     stats: { admitted: inOrder.length, rounds: result.rounds, tokens: result.tokens.length, search: searchStats.backend, parsedChars, admittedChars },
   };
-}
-
-/**
- * Roles the checks look at. 'ipi-send' is for the simulator: no check reads it, so names whose only
- * effect is a send cannot change a finding and need not widen the prefilter.
- */
-const CHECKED_ROLES = new Set<string>(['online-sync', 'online-kick', 'online-direct', 'ipi-setup', 'offline', 'offline-wait', 'ipi-teardown', 'hotplug-state']);
-
-/** Knowledge-base tokens of the roles the checks look at (names, and fields of calls through pointers). */
-export function checkedTokens(kb: KnowledgeBase): Set<string> {
-  const out = new Set<string>();
-  for (const e of kb.entries) {
-    if (!CHECKED_ROLES.has(e.role)) continue;
-    out.add(e.kind === 'field' ? e.name.slice(e.name.lastIndexOf('.') + 1) : e.name);
-  }
-  return out;
 }
 
 function sameOrder(a: string[], b: string[]): boolean {

@@ -7,6 +7,19 @@ import { storesOf as exactStores } from './functions';
 import { NearestIndex } from './nearest-index';
 import { occurrencesIn } from './occurrences';
 
+/**
+ * Roles the checks look at. 'ipi-send' is for the simulator: no check reads it, so names whose only
+ * effect is a send cannot change a finding and need not widen the prefilter.
+ */
+export const CHECKED_ROLES: ReadonlySet<string> = new Set(['online-sync', 'online-kick', 'online-direct', 'ipi-setup', 'offline', 'offline-wait', 'ipi-teardown', 'hotplug-state']);
+
+/** Knowledge-base tokens of the roles the checks look at (names, and fields of calls through pointers). */
+export function checkedTokens(kb: KnowledgeBase): Set<string> {
+  const out = new Set<string>();
+  for (const e of kb.entries) if (CHECKED_ROLES.has(e.role)) out.add(e.kind === 'field' ? e.name.slice(e.name.lastIndexOf('.') + 1) : e.name);
+  return out;
+}
+
 /** A file that names tokens only in calls that resolve to nothing with events (yet). */
 interface Pending {
   calls: string[];

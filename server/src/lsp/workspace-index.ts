@@ -4,12 +4,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import picomatch from 'picomatch';
 import { DidChangeWatchedFilesNotification, FileChangeType, WatchKind } from 'vscode-languageserver/node';
-import type { KnowledgeBase } from '../core/kb/kb';
-import { AdmissionGate } from '../core/admission';
+import { AdmissionGate, CHECKED_ROLES, checkedTokens, looseStores } from '../core/admission';
 import { compileTokens, identifierPattern, prefilterFixpoint } from '../core/prefilter';
 import type { Project } from '../core/project';
 import { searchFiles } from '../cli/scan-workers';
-import type { Role } from '../core/types';
 import { type ServerContext, uriToFile } from './context';
 import { settle } from './memory';
 import { MAX_BRACKET_DEPTH, MAX_LINE_LENGTH, shapeLimit } from './limits';
@@ -208,10 +206,11 @@ export function registerWorkspaceIndex(ctx: ServerContext): void {
           const fresh = [...all].filter((t) => !seen.has(t));
           for (const t of fresh) seen.add(t);
           const freshPattern = identifierPattern(fresh);
+          const freshSet = new Set(fresh);
           // Files parsed earlier in this pass: their calls and stores through fields of the new names.
           if (freshPattern) for (const file of admittedNow) {
             const text = ctx.project().parsed(file)?.text;
-            if (text && freshPattern.test(text)) gate.record(file, text, new Set(fresh), freshPattern);
+            if (text && freshPattern.test(text)) gate.record(file, text, freshSet, freshPattern);
           }
           // Only hits whose token occurrences can change a finding are parsed (core/admission.ts); the others
           // wait as pending records, parsed later if a summary makes their calls matter.
@@ -348,18 +347,6 @@ export const FILE_CHANGE: Record<number, 'created' | 'changed' | 'deleted'> = {
 
 class Cancelled extends Error {}
 
-const CHECKED_ROLES = new Set<Role>(['online-sync', 'online-kick', 'online-direct', 'ipi-setup', 'offline', 'offline-wait', 'ipi-teardown', 'hotplug-state']);
-
-/** Knowledge-base names of the roles the checks use (ipi-send only matters to the simulator). */
-export function checkedTokens(kb: KnowledgeBase): Set<string> {
-  const out = new Set<string>();
-  for (const e of kb.entries) if (CHECKED_ROLES.has(e.role)) out.add(e.kind === 'field' ? e.name.slice(e.name.lastIndexOf('.') + 1) : e.name);
-  return out;
-}
-
-/** `.field = name`, `->field = &name`: a superset of the ops-table stores the analysis resolves. */
-const STORE = /(?:\.|->)\s*(\w+)\s*=\s*[(&\s]*([A-Za-z_]\w*)\b(?!\s*\()/g;
-
 /** (field, stored name) pairs of each text, kept while the text is the same object's content. */
 export type StoreCache = Map<string, { text: string; pairs: [string, string][] }>;
 
@@ -381,7 +368,7 @@ export function relevantNames(project: Project, files: Iterable<string>, cache: 
     const text = project.parsed(file)?.text ?? '';
     let c = cache.get(file);
     if (!c || c.text !== text) {
-      c = { text, pairs: [...text.matchAll(STORE)].map((m) => [m[1], m[2]] as [string, string]) };
+      c = { text, pairs: looseStores(text) };
       cache.set(file, c);
     }
     for (const [field, target] of c.pairs) if (names.has(target)) fields.add(field);
