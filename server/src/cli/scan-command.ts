@@ -9,6 +9,7 @@ import { type CliIo, parseArgs, UsageError } from './args';
 import { formatJson } from './format-json';
 import { formatSarif } from './format-sarif';
 import { formatText } from './format-text';
+import { DEFAULT_CACHE_FILE } from './scan-cache';
 import { scan, ScanInputError } from './scan-engine';
 
 export const SCAN_HELP = `Usage: hotplug-race scan [PATH ...] [options]
@@ -23,6 +24,9 @@ Options:
   --max-file-size BYTES      skip larger files (default 5242880)
   --plain                    no token prefilter: parse and analyse every file (same findings, slower)
   --jobs N                   threads for the prefilter's search when ripgrep is absent (default: cores)
+  --cache                    keep the result in .hotplug-race-cache (in the current directory) and reuse it while
+                             no file that could matter changes; otherwise it speeds up the next scan's search
+  --cache-location FILE      the cache file to use (implies --cache)
   -h, --help                 this help
 
 Exit codes: 0 no findings, 1 findings, 2 usage or I/O error.
@@ -41,6 +45,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       'max-file-size': { type: 'string' },
       plain: { type: 'boolean' },
       jobs: { type: 'string', short: 'j' },
+      cache: { type: 'boolean' },
+      'cache-location': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     }));
   } catch (err) {
@@ -75,6 +81,15 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     }
   }
 
+  let cache: string | undefined;
+  if (values.cache || values['cache-location'] !== undefined) {
+    if (values.plain) {
+      io.err(`hotplug-race scan: --cache works with the prefilter; it cannot be combined with --plain\n`);
+      return 2;
+    }
+    cache = path.resolve(io.cwd, (values['cache-location'] as string | undefined) || DEFAULT_CACHE_FILE);
+  }
+
   let kb = KnowledgeBase.builtin();
   if (typeof values.rules === 'string') {
     const loaded = loadRules(values.rules, io);
@@ -86,7 +101,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   const warnings: string[] = [];
   let result;
   try {
-    result = await scan(paths, { kb, followSymlinks: !!values['follow-symlinks'], maxFileSize, onWarning: (m) => warnings.push(m), prefilter: !values.plain, workers });
+    result = await scan(paths, { kb, followSymlinks: !!values['follow-symlinks'], maxFileSize, onWarning: (m) => warnings.push(m), prefilter: !values.plain, workers, cache });
   } catch (err) {
     if (err instanceof ScanInputError) {
       io.err(`hotplug-race scan: ${err.message}\n`);

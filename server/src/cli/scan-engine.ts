@@ -6,6 +6,7 @@ import { KnowledgeBase } from '../core/kb/kb';
 import type { Finding } from '../core/types';
 import { Project } from '../core/project';
 import { fastScan, type FastScanOptions } from './scan-fast';
+import { CACHE_FORMAT, cacheKey, cachedSearch, changedFiles, hotChanges, readCache, type ScanCacheData, stampFiles, writeCache } from './scan-cache';
 
 export interface ScanOptions {
   kb?: KnowledgeBase;
@@ -21,6 +22,8 @@ export interface ScanOptions {
   prefilter?: boolean;
   /** Threads for the prefilter's JS search when ripgrep is not installed (default: cores). */
   workers?: number;
+  /** A cache file (scan-cache.ts): the result is reused when no file that could matter changed. Prefilter only. */
+  cache?: string;
 }
 
 export interface ScanStats {
@@ -30,6 +33,11 @@ export interface ScanStats {
   /** With the prefilter: files parsed, and prefilter rounds. */
   parsed?: number;
   rounds?: number;
+  /** With a cache: 'reused' (no file that could matter changed), 'updated' (scanned with its help) or 'created'. */
+  cache?: 'reused' | 'updated' | 'created';
+  /** With a cache: files added, removed or changed since it was written, and how many of them could matter. */
+  changed?: number;
+  hotChanged?: number;
 }
 
 export interface ScanResult {
@@ -113,6 +121,7 @@ export function collectFiles(paths: string[], options: Pick<ScanOptions, 'follow
 export async function scan(paths: string[], options: ScanOptions = {}): Promise<ScanResult> {
   const t0 = performance.now();
   const files = collectFiles(paths, options);
+  if (options.prefilter !== false && options.cache) return cachedScan(paths, files, options as ScanOptions & { cache: string }, t0);
   if (options.prefilter !== false) {
     const r = await fastScan(files, paths, { ...options, followSymlinks: undefined } as FastScanOptions);
     r.findings.sort(compareFindings);
@@ -148,6 +157,57 @@ export async function scan(paths: string[], options: ScanOptions = {}): Promise<
   }
   findings.sort(compareFindings);
   return { findings, stats: { files: loaded.length, functions, ms: Math.round(performance.now() - t0) } };
+}
+
+/** The prefilter scan with a cache file: reuse it, or scan with its help and rewrite it. */
+async function cachedScan(paths: string[], files: string[], options: ScanOptions & { cache: string }, t0: number): Promise<ScanResult> {
+  const kb = options.kb ?? KnowledgeBase.builtin();
+  const key = cacheKey(paths, kb, { maxFileSize: options.maxFileSize ?? DEFAULT_MAX, functionBudgetMs: options.functionBudgetMs ?? null, followSymlinks: !!options.followSymlinks });
+  const stampedAt = Date.now();
+  const { stamps, racy } = stampFiles(files, stampedAt);
+  const { data: old, problem } = readCache(options.cache, key);
+  if (problem) options.onWarning?.(problem);
+  let changed: string[] = [];
+  let hot: string[] = [];
+  let rewritten = false;
+  if (old) {
+    changed = changedFiles(old, stamps);
+    // A tree mostly rewritten (a fresh checkout: every stamp differs) is not read file by file: the search goes to
+    // ripgrep again, seeded with the cached names so that it needs fewer rounds.
+    rewritten = changed.length > files.length / 4;
+    hot = rewritten ? changed : hotChanges(old, changed);
+    if (hot.length === 0) {
+      for (const w of old.warnings) options.onWarning?.(w);
+      if (changed.length) save(options.cache, { ...old, stampedAt, files: Object.fromEntries(stamps), racy }, options);
+      const stats: ScanStats = { files: files.length, functions: old.functions, ms: Math.round(performance.now() - t0), parsed: 0, rounds: 0, cache: 'reused', changed: changed.length, hotChanged: 0 };
+      return { findings: old.findings, stats };
+    }
+  }
+  const warnings: string[] = [];
+  const onWarning = (m: string) => {
+    warnings.push(m);
+    options.onWarning?.(m);
+  };
+  const r = await fastScan(files, paths, {
+    ...options,
+    followSymlinks: undefined,
+    onWarning,
+    seedTokens: old?.tokens,
+    searchWith: old && !rewritten ? (raw) => cachedSearch(old, changed, raw) : undefined,
+  } as FastScanOptions);
+  r.findings.sort(compareFindings);
+  save(options.cache, { format: CACHE_FORMAT, key, stampedAt, files: Object.fromEntries(stamps), racy, tokens: r.stats.searchedTokens, hits: r.stats.hits, findings: r.findings, warnings, functions: r.functions, parsed: r.stats.admitted }, options);
+  const stats: ScanStats = { files: files.length, functions: r.functions, ms: Math.round(performance.now() - t0), parsed: r.stats.admitted, rounds: r.stats.rounds.length, cache: old ? 'updated' : 'created' };
+  if (old) Object.assign(stats, { changed: changed.length, hotChanged: hot.length });
+  return { findings: r.findings, stats };
+}
+
+function save(file: string, data: ScanCacheData, options: ScanOptions): void {
+  try {
+    writeCache(file, data);
+  } catch (err) {
+    options.onWarning?.(`cannot write the cache ${file}: ${describe(err)}`);
+  }
 }
 
 export function compareFindings(a: Finding, b: Finding): number {

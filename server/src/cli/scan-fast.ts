@@ -35,6 +35,11 @@ export interface FastScanOptions {
   /** Parse a hit only when one of its token occurrences can change a finding (default true); false parses every
    *  hit that names a token as a whole word. */
   gate?: boolean;
+  /** Names to search for from round 1 besides the knowledge base's (a cached run's tokens: more files read, the
+   *  same findings, fewer rounds). */
+  seedTokens?: readonly string[];
+  /** Replaces the raw search (the scan cache answers from its record); gets the raw search to fall back on. */
+  searchWith?: (raw: (files: readonly string[], tokens: readonly string[]) => Promise<string[]>) => (files: readonly string[], tokens: readonly string[]) => Promise<string[]>;
 }
 
 export interface FastScanStats {
@@ -46,6 +51,9 @@ export interface FastScanStats {
   /** Characters handed to the parser, and in the admitted files. */
   parsedChars: number;
   admittedChars: number;
+  /** Every name searched for, and every file a search returned. */
+  searchedTokens: string[];
+  hits: string[];
 }
 
 interface Admitted {
@@ -112,8 +120,15 @@ export async function fastScan(files: readonly string[], roots: string[], option
     scratch.setFile(file, st.parsedText);
   };
 
-  const result = await prefilterFixpoint(files, checkedTokens(kb), {
-    search: (rest, fresh) => searchFiles(rest, fresh, { backend: options.search, workers: options.workers, roots }, searchStats),
+  const raw = (rest: readonly string[], fresh: readonly string[]) => searchFiles(rest, fresh, { backend: options.search, workers: options.workers, roots }, searchStats);
+  const search = options.searchWith ? options.searchWith(raw) : raw;
+  const hitFiles = new Set<string>();
+  const result = await prefilterFixpoint(files, [...checkedTokens(kb), ...(options.seedTokens ?? [])], {
+    search: async (rest, fresh) => {
+      const hits = await search(rest, fresh);
+      for (const f of hits) hitFiles.add(f);
+      return hits;
+    },
     admit: async (hits, all) => {
       const fresh = [...all].filter((t) => !seenTokens.has(t));
       for (const t of fresh) seenTokens.add(t);
@@ -189,7 +204,7 @@ export async function fastScan(files: readonly string[], roots: string[], option
     findings,
     loaded: inOrder,
     functions,
-    stats: { admitted: inOrder.length, rounds: result.rounds, tokens: result.tokens.length, search: searchStats.backend, parsedChars, admittedChars },
+    stats: { admitted: inOrder.length, rounds: result.rounds, tokens: result.tokens.length, search: searchStats.backend, parsedChars, admittedChars, searchedTokens: result.tokens, hits: [...hitFiles] },
   };
 }
 

@@ -191,6 +191,21 @@ test('optimised scan over the kernel arch/ reports what the plain scan reports',
     const fast = await scan([ARCH, dir]);
     assert.deepEqual(plain.findings.filter((f) => f.file.startsWith(dir)).map((f) => `${f.function} ${f.code}`).sort(), ['acme_bring_up HP001', 'acme_take_down HP003']);
     assert.equal(norm(fast.findings), norm(plain.findings));
+    // With the scan cache: created, then (our driver edited) a rescan seeded with the cached names and searched
+    // through the cache's record instead of ripgrep, then reused.
+    const cache = path.join(dir, 'cache.json');
+    const created = await scan([ARCH, dir], { cache });
+    assert.equal(created.stats.cache, 'created');
+    assert.equal(norm(created.findings), norm(plain.findings));
+    fs.writeFileSync(path.join(dir, 'acme', 'hotplug.c'), SEEDED.replace('xen_cpu_dead_hvm(cpu);\n\tremove_cpu_from_maps(cpu);', 'remove_cpu_from_maps(cpu);\n\txen_cpu_dead_hvm(cpu);'));
+    const updated = await scan([ARCH, dir], { cache });
+    assert.equal(updated.stats.cache, 'updated');
+    const fresh = await scan([ARCH, dir], { prefilter: false });
+    assert.deepEqual(fresh.findings.filter((f) => f.file.startsWith(dir)).map((f) => `${f.function} ${f.code}`), ['acme_bring_up HP001']);
+    assert.equal(norm(updated.findings), norm(fresh.findings));
+    const reused = await scan([ARCH, dir], { cache });
+    assert.equal(reused.stats.cache, 'reused');
+    assert.equal(norm(reused.findings), norm(fresh.findings));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
