@@ -1,6 +1,7 @@
 // `npm run bench`: hotplug-race against Coccinelle on Debian's linux-source-6.1, editor latency through the
 // language server, opening the tree as a workspace, and the simulator's speed. Prints each figure with its
 // target and PASS/FAIL, and writes them to .cache/bench-results.json.
+// The whole tree is measured cold (no cache) and with a kept cache (scan --cache, as in CI).
 // Options: --runs N (alternating pairs, default 3), --skip-whole, --skip-arch, --skip-equivalence, --skip-lsp,
 // --timeout-min M (per run),
 // --max-rss-gib G (a scan above it is killed).
@@ -45,8 +46,9 @@ function row(what: string, value: string, target: string, pass: boolean | undefi
 const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const mib = (kib: number) => `${(kib / 1024).toFixed(0)} MiB`;
 
-function ourScan(dir: string, plain = false): Promise<RunResult> {
-  return run(process.execPath, [BIN, 'scan', dir, '--format', 'json', ...(plain ? ['--plain'] : [])], { timeoutMs: TIMEOUT_MS, maxRssKiB: MAX_RSS_GIB * 1024 * 1024 });
+function ourScan(dir: string, plain = false, cache?: string): Promise<RunResult> {
+  const extra = [...(plain ? ['--plain'] : []), ...(cache ? ['--cache-location', cache] : [])];
+  return run(process.execPath, [BIN, 'scan', dir, '--format', 'json', ...extra], { timeoutMs: TIMEOUT_MS, maxRssKiB: MAX_RSS_GIB * 1024 * 1024 });
 }
 
 function spatch(dir: string): Promise<RunResult> {
@@ -93,6 +95,62 @@ async function versus(label: string, dir: string, ratioTarget: number | undefine
   row(`${label}: ratio hotplug-race / spatch`, `${(ta / tb).toFixed(2)}x`, ratioTarget ? `<= ${ratioTarget}x` : '', ratioTarget ? ok && ta / tb <= ratioTarget : undefined);
   row(`${label}: hotplug-race peak RSS`, mib(ma), label === 'whole tree' ? '< 1024 MiB' : '', label === 'whole tree' ? ma < 1024 * 1024 : undefined);
   row(`${label}: spatch peak RSS (all processes)`, mib(mb), '', undefined);
+}
+
+/** Kernel-style files the cached runs add to the tree: one that names nothing relevant, one with a new race. */
+const UNRELATED = (i: number) => `static int bench_counter_${i};\n\nint bench_count_${i}(int step)\n{\n\tbench_counter_${i} += step;\n\treturn bench_counter_${i};\n}\n`;
+const RACY = (i: number) =>
+  `int bench_cpu_up_${i}(unsigned int cpu, struct task_struct *idle)\n{\n\tint rc = native_cpu_up(cpu, idle);\n\n\tif (rc)\n\t\treturn rc;\n\treturn xen_smp_intr_init(cpu);\n}\n`;
+
+/**
+ * The whole tree with a kept cache (scan --cache), as a CI job that keeps .hotplug-race-cache between runs: the tree
+ * unchanged, a patch that adds a file naming nothing relevant, and a patch that adds a race; alternating with spatch.
+ */
+async function cached(tree: string): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotplug-race-bench-'));
+  const cache = path.join(dir, 'cache.json');
+  const added = path.join(tree, 'drivers', 'hotplug-race-bench.c');
+  try {
+    const first = await ourScan(tree, false, cache);
+    console.log(`  hotplug-race scan --cache (no cache yet): ${sec(first.wallMs)}, ${mib(first.peakRssKiB)}, exit ${first.code}`);
+    const kinds = ['unchanged tree', 'a file naming nothing relevant added', 'a file with a new race added'] as const;
+    const times: Record<string, RunResult[]> = Object.fromEntries(kinds.map((k) => [k, []]));
+    const sp: RunResult[] = [];
+    let raceFound = true;
+    for (let i = 0; i < RUNS; i++) {
+      for (const k of kinds) {
+        if (k === kinds[1]) fs.writeFileSync(added, UNRELATED(i));
+        if (k === kinds[2]) fs.writeFileSync(added, RACY(i));
+        const r = await ourScan(tree, false, cache);
+        times[k].push(r);
+        const f = findingsOf(r);
+        const stats = JSON.parse(r.stdout || '{}').stats ?? {};
+        if (k === kinds[2]) raceFound &&= !!f?.some((x) => x.file === added && x.code === 'HP001');
+        console.log(`  hotplug-race scan --cache, ${k} #${i + 1}: ${sec(r.wallMs)}, ${mib(r.peakRssKiB)}, exit ${r.code}, cache ${stats.cache}`);
+        fs.rmSync(added, { force: true });
+      }
+      // the race removed again: an untimed scan brings the cache back to the unchanged tree
+      await ourScan(tree, false, cache);
+      const rb = await spatch(tree);
+      sp.push(rb);
+      console.log(`  spatch #${i + 1}: ${sec(rb.wallMs)}, ${mib(rb.peakRssKiB)}, exit ${rb.code}`);
+    }
+    const tb = median(sp.map((r) => r.wallMs));
+    row('whole tree, --cache: spatch median wall time', sec(tb), '', undefined);
+    row('whole tree, --cache: the added race is reported', raceFound ? 'yes' : 'NO', 'yes', raceFound);
+    const out: Record<string, unknown> = { spatchMedianMs: tb, firstMs: first.wallMs };
+    for (const k of kinds) {
+      const ta = median(times[k].map((r) => r.wallMs));
+      const ma = median(times[k].map((r) => r.peakRssKiB));
+      const ok = times[k].every((r) => r.code === 0 || r.code === 1);
+      out[k] = { medianMs: ta, peakRssKiB: ma, runsMs: times[k].map((r) => r.wallMs) };
+      row(`whole tree, --cache, ${k}: median ${sec(ta)}, ${mib(ma)}; ratio to spatch`, `${(ta / tb).toFixed(2)}x`, '<= 0.5x', ok && ta / tb <= 0.5);
+    }
+    results.wholeTreeCached = out;
+  } finally {
+    fs.rmSync(added, { force: true });
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function equivalence(dir: string): Promise<void> {
@@ -167,6 +225,8 @@ async function main(): Promise<void> {
   if (!flag('--skip-whole')) {
     console.log('# whole tree');
     await versus('whole tree', tree, 0.5);
+    console.log('# whole tree with a kept cache (scan --cache)');
+    await cached(tree);
   }
   if (!flag('--skip-arch')) {
     console.log('# arch/');
