@@ -124,6 +124,19 @@ test('a mostly rewritten tree (a fresh checkout) is searched afresh, with the sa
   });
 });
 
+test('a reused result repeats the warnings of the scan that made it', async () => {
+  await withTree(async (tree, cache) => {
+    fs.writeFileSync(path.join(tree, 'plat', 'blob.c'), Buffer.concat([Buffer.from('native_cpu_up('), Buffer.from([0, 1, 2, 0])]));
+    const first: string[] = [];
+    await scan([tree], { cache, onWarning: (m) => first.push(m) });
+    assert.ok(first.some((m) => /blob\.c: skipped, binary file/.test(m)), first.join('\n'));
+    const again: string[] = [];
+    const r = await scan([tree], { cache, onWarning: (m) => again.push(m) });
+    assert.equal(r.stats.cache, 'reused');
+    assert.deepEqual(again, first);
+  });
+});
+
 test('another knowledge base or option set does not reuse the cache', async () => {
   await withTree(async (tree, cache) => {
     await scan([tree], { cache });
