@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import { KnowledgeBase } from '../core/kb/kb';
 import { Project } from '../core/project';
-import { AdmissionGate, CHECKED_ROLES, checkedTokens, looseStores } from '../core/admission';
+import { AdmissionGate, checkedTokens, relevantNames, type StoreCache } from '../core/admission';
 import {
   compactText,
   identifierPattern,
@@ -79,7 +79,7 @@ export async function fastScan(files: readonly string[], roots: string[], option
   let pattern: RegExp | undefined;
   const seenTokens = new Set<string>();
   /** Per admitted file: its `field = function` stores (cached until its parsed text changes). */
-  const stores = new Map<string, [string, string][]>();
+  const stores: StoreCache = new Map();
   const gate = options.gate ?? true;
 
   const load = (file: string): string | undefined => {
@@ -146,7 +146,6 @@ export async function fastScan(files: readonly string[], roots: string[], option
           const keep = new Set([...st.keep, ...more]);
           const next: Admitted = { text: st.text, layout: st.layout, keep, parsedText: compactText(st.text, st.layout, keep) };
           admitted.set(file, next);
-          stores.delete(file);
           scratch.setFile(file, next.parsedText);
         }
       }
@@ -172,7 +171,7 @@ export async function fastScan(files: readonly string[], roots: string[], option
         queue = admission.due((f) => admitted.has(f), () => scratch.resolver()).map((f) => [f, undefined]);
         if (queue.length === 0) break;
       }
-      const names = relevantNames(scratch, admitted, stores);
+      const names = relevantNames(scratch, admitted.keys(), stores);
       return { names, evicted: hits.filter((f) => !admitted.has(f)) };
     },
   }, options.onRound);
@@ -210,26 +209,6 @@ export async function fastScan(files: readonly string[], roots: string[], option
 
 function sameOrder(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
-/** Names that can make another file relevant: functions with a summary, and the fields they are stored in. */
-export function relevantNames(project: Project, admitted: Map<string, { parsedText: string }>, cache = new Map<string, [string, string][]>()): Set<string> {
-  const names = new Set<string>();
-  for (const file of admitted.keys()) {
-    for (const fn of project.functions(file)) {
-      if (names.has(fn.name)) continue;
-      if (project.summary(fn.name)?.some((e) => CHECKED_ROLES.has(e.role))) names.add(fn.name);
-    }
-  }
-  if (names.size === 0) return names;
-  const fields = new Set<string>();
-  for (const [file, st] of admitted) {
-    let pairs = cache.get(file);
-    if (!pairs) cache.set(file, (pairs = looseStores(st.parsedText)));
-    for (const [field, target] of pairs) if (names.has(target)) fields.add(field);
-  }
-  for (const f of fields) names.add(f);
-  return names;
 }
 
 function remapFinding(f: Finding, lineStarts: Map<string, number[]>): Finding {

@@ -2,6 +2,7 @@
 // A file is parsed only if one of its token occurrences can change a finding; the others are kept as
 // pending records (their token calls) and judged again whenever the summaries change (docs/performance.md).
 import type { KnowledgeBase } from './kb/kb';
+import type { Project } from './project';
 import type { Resolver } from './events';
 import { storesOf as exactStores } from './functions';
 import { NearestIndex } from './nearest-index';
@@ -110,4 +111,34 @@ function addTo<K, V>(m: Map<K, Set<V>>, k: K, v: V): void {
   const s = m.get(k);
   if (s) s.add(v);
   else m.set(k, new Set([v]));
+}
+
+/** (field, stored name) pairs of each text, kept while the text is the same object's content. */
+export type StoreCache = Map<string, { text: string; pairs: [string, string][] }>;
+
+/**
+ * Names that can make another file relevant: functions with a summary in any of `files`, and the fields
+ * they are stored in. All indexed files, not just the newest: a new file can give an old function a summary.
+ */
+export function relevantNames(project: Project, files: Iterable<string>, cache: StoreCache = new Map()): Set<string> {
+  const names = new Set<string>();
+  const list = [...files];
+  for (const file of list) {
+    for (const fn of project.functions(file)) {
+      if (!names.has(fn.name) && project.summary(fn.name)?.some((e) => CHECKED_ROLES.has(e.role))) names.add(fn.name);
+    }
+  }
+  if (!names.size) return names;
+  const fields = new Set<string>();
+  for (const file of list) {
+    const text = project.parsed(file)?.text ?? '';
+    let c = cache.get(file);
+    if (!c || c.text !== text) {
+      c = { text, pairs: looseStores(text) };
+      cache.set(file, c);
+    }
+    for (const [field, target] of c.pairs) if (names.has(target)) fields.add(field);
+  }
+  for (const f of fields) names.add(f);
+  return names;
 }

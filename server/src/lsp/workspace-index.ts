@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import picomatch from 'picomatch';
 import { DidChangeWatchedFilesNotification, FileChangeType, WatchKind } from 'vscode-languageserver/node';
-import { AdmissionGate, CHECKED_ROLES, checkedTokens, looseStores } from '../core/admission';
+import { AdmissionGate, checkedTokens, relevantNames, type StoreCache } from '../core/admission';
 import { compileTokens, identifierPattern, prefilterFixpoint } from '../core/prefilter';
 import type { Project } from '../core/project';
 import { searchFiles } from '../cli/scan-workers';
@@ -346,36 +346,6 @@ export const FILE_CHANGE: Record<number, 'created' | 'changed' | 'deleted'> = {
 };
 
 class Cancelled extends Error {}
-
-/** (field, stored name) pairs of each text, kept while the text is the same object's content. */
-export type StoreCache = Map<string, { text: string; pairs: [string, string][] }>;
-
-/**
- * Names that can make another file relevant: functions with a summary in any of `files`, and the fields
- * they are stored in. All indexed files, not just the newest: a new file can give an old function a summary.
- */
-export function relevantNames(project: Project, files: Iterable<string>, cache: StoreCache = new Map()): Set<string> {
-  const names = new Set<string>();
-  const list = [...files];
-  for (const file of list) {
-    for (const fn of project.functions(file)) {
-      if (!names.has(fn.name) && project.summary(fn.name)?.some((e) => CHECKED_ROLES.has(e.role))) names.add(fn.name);
-    }
-  }
-  if (!names.size) return names;
-  const fields = new Set<string>();
-  for (const file of list) {
-    const text = project.parsed(file)?.text ?? '';
-    let c = cache.get(file);
-    if (!c || c.text !== text) {
-      c = { text, pairs: looseStores(text) };
-      cache.set(file, c);
-    }
-    for (const [field, target] of c.pairs) if (names.has(target)) fields.add(field);
-  }
-  for (const f of fields) names.add(f);
-  return names;
-}
 
 async function readBuffer(file: string, max: number): Promise<Buffer | 'size' | 'binary' | undefined> {
   try {
