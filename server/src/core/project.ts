@@ -22,6 +22,26 @@ export interface ProjectOptions {
   fileBudgetMs?: number;
 }
 
+/** Options of findingsForText. */
+export interface TextAnalysisOptions {
+  /**
+   * Time (Date.now()) by which the analysis must be complete. Past it, AnalysisDeadline is thrown instead of
+   * returning findings: checked between the parse, the summaries and each function, and inside a function's
+   * checks. A parse already under way is bounded only by the parse limit.
+   */
+  deadline?: number;
+  /** A parse of exactly `text` with the project's loop-macro prefixes (parseText), made by the caller. */
+  parsed?: Parsed;
+}
+
+/** findingsForText ran out of its deadline; no partial result is returned. */
+export class AnalysisDeadline extends Error {
+  constructor(readonly stage: string) {
+    super(`the analysis did not finish within its deadline (${stage})`);
+    this.name = 'AnalysisDeadline';
+  }
+}
+
 interface CacheEntry {
   deps: string;
   /** The summary table's generation in which `deps` was last found equal. */
@@ -84,6 +104,11 @@ export class Project {
   }
 
   findings(file: string): Finding[] {
+    return this.findingsOf(file);
+  }
+
+  /** findings(); with `hardDeadline`, throws AnalysisDeadline instead of returning an incomplete result. */
+  private findingsOf(file: string, hardDeadline?: number): Finding[] {
     const st = this.files_.get(file);
     if (!st) return [];
     let out: Finding[];
@@ -92,11 +117,13 @@ export class Project {
       // First: a change in another file can invalidate this file's findings.
       this.ensureSummaries();
       if (st.findings) return st.findings;
+      if (hardDeadline !== undefined && Date.now() > hardDeadline) throw new AnalysisDeadline('summaries');
       // The summaries are the whole project's work, not this file's: its budget starts after them.
-      const r = this.analyse(file, st, Date.now() + this.fileBudget);
+      const r = this.analyse(file, st, Date.now() + this.fileBudget, hardDeadline);
       out = r.findings;
       complete = r.complete;
     } catch (e) {
+      if (e instanceof AnalysisDeadline) throw e;
       // Never a silent empty result, never a crash: say what happened at the file start.
       out = [internalErrorFinding(file, undefined, fileStart(), e)];
       complete = false;
@@ -113,15 +140,25 @@ export class Project {
     return out;
   }
 
-  /** Analyses `text` in place of `file` without changing the project. */
-  findingsForText(file: string, text: string): Finding[] {
+  /**
+   * Analyses `text` in place of `file` without changing the project. With `options.deadline`, either the complete
+   * findings or AnalysisDeadline (fix verification must never take a partial analysis for a clean one).
+   */
+  findingsForText(file: string, text: string, options: TextAnalysisOptions = {}): Finding[] {
+    const { deadline } = options;
+    if (deadline !== undefined && Date.now() > deadline) throw new AnalysisDeadline('before parsing');
+    const parsed = options.parsed?.text === text ? options.parsed : parseText(text, this.kb.lexicon.loopMacroPrefixes);
+    if (deadline !== undefined) {
+      if (parsed.truncated && parsed.truncatedBy === 'time') throw new AnalysisDeadline('the parse was cut short');
+      if (Date.now() > deadline) throw new AnalysisDeadline('parsing');
+    }
     const saved = this.files_.get(file);
-    const st: FileState = { parsed: parseText(text, this.kb.lexicon.loopMacroPrefixes), previous: saved?.facts ?? saved?.previous };
+    const st: FileState = { parsed, previous: saved?.facts ?? saved?.previous };
     this.files_.set(file, st);
     this.summariesDirty = true;
     this.variant = true;
     try {
-      return this.findings(file);
+      return this.findingsOf(file, deadline);
     } finally {
       this.variant = false;
       if (saved) this.files_.set(file, saved);
@@ -257,7 +294,8 @@ export class Project {
     if (changed) for (const st of this.files_.values()) st.findings = undefined;
   }
 
-  private analyse(file: string, st: FileState, deadline = Infinity): { findings: Finding[]; complete: boolean } {
+  /** `hardDeadline` (findingsForText): no function is started after it, and none may overrun it. */
+  private analyse(file: string, st: FileState, deadline = Infinity, hardDeadline?: number): { findings: Finding[]; complete: boolean } {
     const facts = this.factsOf(file, st);
     const out: Finding[] = [];
     st.suppress ??= new Suppressions(st.parsed.text, st.parsed.tree);
@@ -292,6 +330,7 @@ export class Project {
           for (const f of cached.findings) keep(dOff || dLine ? shiftFinding(f, dOff, dLine) : f);
           continue;
         }
+        if (hardDeadline !== undefined && Date.now() > hardDeadline) throw new AnalysisDeadline('checking the functions');
         // At least one function per call, so that repeated calls make progress.
         if (checked > 0 && Date.now() > deadline) {
           skipped.push(fn);
@@ -304,16 +343,20 @@ export class Project {
           continue;
         }
         const t0 = Date.now();
+        const own = t0 + this.budget;
         try {
-          const fs = checkFunction(fn, this.table, { deadline: t0 + this.budget, locateSetup: (n) => this.locateSetup(n) });
+          const fs = checkFunction(fn, this.table, { deadline: hardDeadline !== undefined ? Math.min(own, hardDeadline) : own, locateSetup: (n) => this.locateSetup(n) });
           // HP004 points into another function: its position does not move with this one.
           if (!fs.some((f) => f.code === 'HP004')) next.set(fn.key, { deps, gen, start: fn.span.start, line: fn.span.startLine, col: fn.span.startCol, findings: fs });
           for (const f of fs) keep(f);
         } catch (e) {
           if (!(e instanceof BudgetExceeded)) throw e;
+          // Stopped by the caller's deadline, not by the function's own budget: no HP900 stands in for it.
+          if (hardDeadline !== undefined && hardDeadline < own) throw new AnalysisDeadline('checking a function');
           out.push(budgetFinding(fn, this.budget));
         }
       } catch (e) {
+        if (e instanceof AnalysisDeadline) throw e;
         out.push(internalErrorFinding(file, fn, fn.nameSpan, e, 'checking'));
       }
     }

@@ -6,6 +6,7 @@ import type { Finding } from '../core/types';
 import { buildCandidates, type Variant } from './candidates';
 import { applyEdits, editsBetween, type TextEdit } from './edits';
 import { parseC, parseFunction, syntaxErrorCount } from './syntax';
+import { AnalysisDeadline } from '../core/project';
 import { findingKey, verifyFix, type AnalysisHost } from './verify';
 
 export type { TextEdit } from './edits';
@@ -22,18 +23,23 @@ export interface Fix {
   newText: string;
   /** The findings of newText (from verification). */
   after: Finding[];
+  /** Syntax errors in newText (from verification). */
+  errorsAfter: number;
 }
 
 export interface FixOutcome {
   fixes: Fix[];
-  /** Why no fix is offered (set when `fixes` is empty). */
+  /** Why no fix is offered (set when `fixes` is empty and nothing is `unchecked`). */
   refusal?: string;
+  /** Variants whose verification the deadline cut short: neither offered nor refused. Such outcomes are not cached. */
+  unchecked?: { variant: Variant; title: string; reason: string }[];
 }
 
 /** A project, or anything that can analyse a text in place of a file. */
 export interface FixHost extends AnalysisHost {
   /** The project's parse of a file; gives the file's text when none is passed. */
   parsed?(file: string): { text: string } | undefined;
+  /** Loop-macro prefixes of `kb.lexicon` are those the host parses with: with them the fixed text's parse is shared. */
   /** The project's (cached) findings of a file, used when `parsed(file).text` is the text being fixed. */
   findings?(file: string): Finding[];
   kb?: { lexicon: Lexicon };
@@ -47,11 +53,15 @@ interface CacheEntry {
   before?: Finding[];
   errors?: number;
   outcomes: Map<string, FixOutcome>;
+  /** How long the last complete verification of a fix in this text took: one that cannot finish is not started. */
+  verifyMs?: number;
 }
 // How long the host's last verification took: re-analysis costs grow with the workspace.
 const verifyMs = new WeakMap<object, number>();
 /** Above this, diagnostics report only the reasons found without re-analysis (code actions still verify). */
 const DIAGNOSTIC_VERIFY_MS = 400;
+/** Time bound of the verifications behind one diagnostic's refusal reason (off the typing path, between yields). */
+export const DIAGNOSTIC_VERIFY_BUDGET_MS = 1000;
 
 // Per host (project) and file: the code-action, diagnostics and fix-all paths ask about the same text repeatedly.
 const caches = new WeakMap<object, Map<string, CacheEntry>>();
@@ -77,20 +87,38 @@ function entryFor(host: FixHost, file: string, text: string): CacheEntry {
   return e;
 }
 
+export interface FixesOptions {
+  /** Stop at the first verified variant. */
+  firstOnly?: boolean;
+  /** The findings of `text`, when known. */
+  before?: Finding[];
+  /** Date.now() by which verification must be done: variants not verified by then are `unchecked`. */
+  deadline?: number;
+}
+
+/** The outcome already computed for `finding` in `text`, if any (costs nothing). */
+export function knownFixes(host: FixHost, file: string, text: string, finding: Finding, options: { firstOnly?: boolean } = {}): FixOutcome | undefined {
+  const e = caches.get(host)?.get(file);
+  if (!e || e.text !== text) return undefined;
+  const id = `${findingKey(finding)}@${finding.span.start}`;
+  return e.outcomes.get(id) ?? (options.firstOnly ? e.outcomes.get(`${id}/first`) : undefined);
+}
+
 /** Every verified fix for `finding` in `text` (the file's current text). */
-export function fixesFor(host: FixHost, file: string, text: string, finding: Finding, lexicon?: Lexicon, options: { firstOnly?: boolean; before?: Finding[] } = {}): FixOutcome {
+export function fixesFor(host: FixHost, file: string, text: string, finding: Finding, lexicon?: Lexicon, options: FixesOptions = {}): FixOutcome {
   if (!FIXABLE.has(finding.code)) return { fixes: [], refusal: `${finding.code} has no automatic fix` };
   const entry = entryFor(host, file, text);
   entry.before ??= options.before ?? (host.findings && host.parsed?.(file)?.text === text ? host.findings(file) : undefined);
   const id = `${findingKey(finding)}@${finding.span.start}`;
   const hit = entry.outcomes.get(id) ?? (options.firstOnly ? entry.outcomes.get(`${id}/first`) : undefined);
   if (hit) return hit;
-  const outcome = compute(host, file, text, finding, lexiconOf(host, lexicon), entry, !!options.firstOnly);
-  entry.outcomes.set(options.firstOnly ? `${id}/first` : id, outcome);
+  const outcome = compute(host, file, text, finding, lexiconOf(host, lexicon), entry, !!options.firstOnly, options.deadline);
+  // An outcome cut short by time is not an answer about the text: the next request tries again.
+  if (!outcome.unchecked) entry.outcomes.set(options.firstOnly ? `${id}/first` : id, outcome);
   return outcome;
 }
 
-function compute(host: FixHost, file: string, text: string, finding: Finding, lex: Lexicon, entry: CacheEntry, firstOnly: boolean): FixOutcome {
+function compute(host: FixHost, file: string, text: string, finding: Finding, lex: Lexicon, entry: CacheEntry, firstOnly: boolean, deadline?: number): FixOutcome {
   if (text.length > MAX_TEXT) return { fixes: [], refusal: 'the file is too large for automatic fixes' };
   let built;
   const tree = parseFunction(text, finding.functionSpan.start, finding.functionSpan.end, lex.loopMacroPrefixes);
@@ -101,8 +129,15 @@ function compute(host: FixHost, file: string, text: string, finding: Finding, le
   }
   const fixes: Fix[] = [];
   const reasons = [...built.reasons];
+  const unchecked: NonNullable<FixOutcome['unchecked']> = [];
+  const shareParse = lex.loopMacroPrefixes === host.kb?.lexicon.loopMacroPrefixes;
   for (const c of built.candidates) {
     if (firstOnly && fixes.length) break;
+    // Once one variant ran out of time, so would the next ones: they are not started.
+    if (unchecked.length) {
+      unchecked.push({ variant: c.variant, title: c.title, reason: unchecked[0].reason });
+      continue;
+    }
     let newText: string;
     try {
       newText = applyEdits(text, c.edits);
@@ -110,14 +145,35 @@ function compute(host: FixHost, file: string, text: string, finding: Finding, le
       reasons.push(`internal error in the ${c.variant} fix: ${e instanceof Error ? e.message : String(e)}`);
       continue;
     }
+    if (deadline !== undefined && Date.now() + (entry.verifyMs ?? 0) > deadline) {
+      const reason = entry.verifyMs ? `verifying a fix in this text takes ${entry.verifyMs} ms or more, more than the time left` : 'there was no time left to verify it';
+      unchecked.push({ variant: c.variant, title: c.title, reason });
+      continue;
+    }
     entry.errors ??= syntaxErrorCount(parseC(text, lex.loopMacroPrefixes).rootNode);
-    entry.before ??= host.findingsForText(file, text);
+    if (!entry.before) {
+      try {
+        entry.before = host.findingsForText(file, text, { deadline });
+      } catch (e) {
+        if (!(e instanceof AnalysisDeadline)) throw e;
+        unchecked.push({ variant: c.variant, title: c.title, reason: 'the analysis of the current text did not finish within the time bound' });
+        continue;
+      }
+    }
     const t0 = Date.now();
-    const v = verifyFix(host, file, text, newText, finding, entry.before, entry.errors, lex.loopMacroPrefixes, lex.noReturn);
-    verifyMs.set(host, Date.now() - t0);
+    const v = verifyFix(host, file, text, newText, finding, entry.before, entry.errors, lex.loopMacroPrefixes, lex.noReturn, { deadline, shareParse });
+    // The longest seen (one cut short included: its time is a lower bound) predicts the next verification here.
+    const ms = Date.now() - t0;
+    entry.verifyMs = Math.max(entry.verifyMs ?? 0, ms);
+    verifyMs.set(host, ms);
+    if ('unchecked' in v) {
+      unchecked.push({ variant: c.variant, title: c.title, reason: v.unchecked });
+      continue;
+    }
     if ('reason' in v) reasons.push(`${c.variant === 'move' ? 'moving the call' : `the ${c.variant} fix`}: ${v.reason}`);
-    else fixes.push({ variant: c.variant, title: c.title, preferred: fixes.length === 0, finding, edits: c.edits, newText, after: v.after });
+    else fixes.push({ variant: c.variant, title: c.title, preferred: fixes.length === 0, finding, edits: c.edits, newText, after: v.after, errorsAfter: v.errorsAfter });
   }
+  if (unchecked.length) return { fixes, unchecked };
   return fixes.length ? { fixes } : { fixes, refusal: reasons[0] ?? 'no fix applies here' };
 }
 
@@ -132,7 +188,8 @@ export function preferredFix(host: FixHost, finding: Finding, text?: string): { 
   if (t === undefined) return { refusal: 'the file text is not available' };
   const out = fixesFor(host, finding.file, t, finding, undefined, { firstOnly: true });
   const best = out.fixes[0];
-  return best ? { edits: best.edits, newText: best.newText, title: best.title } : { refusal: out.refusal ?? 'no fix applies here' };
+  if (best) return { edits: best.edits, newText: best.newText, title: best.title };
+  return { refusal: out.refusal ?? `the fix could not be verified (${out.unchecked?.[0]?.reason ?? 'no fix applies here'})` };
 }
 
 /** Why no quick fix exists for a fixable finding, for the diagnostic message; undefined when one exists or the code is not fixable. */
@@ -147,8 +204,11 @@ export function fixRefusal(host: FixHost, finding: Finding, text?: string): stri
       const built = buildCandidates(t, parseFunction(t, finding.functionSpan.start, finding.functionSpan.end, lex.loopMacroPrefixes).rootNode, finding, lex);
       return built.candidates.length ? undefined : built.reasons[0] ?? 'no fix applies here';
     }
-    const r = preferredFix(host, finding, text);
-    return 'refusal' in r ? r.refusal : undefined;
+    const t = textOf(host, finding.file, text);
+    if (t === undefined) return 'the file text is not available';
+    const out = fixesFor(host, finding.file, t, finding, undefined, { firstOnly: true, deadline: Date.now() + DIAGNOSTIC_VERIFY_BUDGET_MS });
+    // Not verified in time: no reason is claimed (the code action says "not checked" if it cannot verify either).
+    return out.fixes.length || out.unchecked?.length ? undefined : out.refusal ?? 'no fix applies here';
   } catch (e) {
     // Diagnostics must not fail because of a fix: report it as the reason instead.
     return `the fix could not be checked (${e instanceof Error ? e.message : String(e)})`;
@@ -183,10 +243,18 @@ export function fixAll(host: FixHost, file: string, text: string, lexicon?: Lexi
         stopped = 'deadline';
         break;
       }
-      const out = fixesFor(host, file, current, f, lexicon, { firstOnly: true, before: all });
+      const out = fixesFor(host, file, current, f, lexicon, { firstOnly: true, before: all, deadline: options.deadline });
+      if (!out.fixes.length && out.unchecked?.length) {
+        stopped = 'deadline';
+        break;
+      }
       if (out.fixes.length) {
         current = out.fixes[0].newText;
         all = out.fixes[0].after;
+        // The next round's text was parsed and analysed by this verification: no need to do it again.
+        const next = entryFor(host, file, current);
+        next.errors ??= out.fixes[0].errorsAfter;
+        next.before ??= all;
         applied.push({ code: f.code, function: f.function, title: out.fixes[0].title });
         fixed = true;
         break;

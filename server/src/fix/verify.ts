@@ -2,12 +2,27 @@
 // no other finding may appear, and the fixed function may not gain a path that falls off its end.
 // Positions move with edits, so findings are compared by identity keys.
 import { BUILTIN_LEXICON } from '../core/kb/builtin';
+import { parseText, type Parsed } from '../core/parse';
+import { AnalysisDeadline } from '../core/project';
 import type { Finding } from '../core/types';
 import { functionOf, returnKind } from './function-facts';
 import { calleeName, nodeAt, parseC, parseFunction, syntaxErrorCount, unparen, type SyntaxNode } from './syntax';
 
 export interface AnalysisHost {
-  findingsForText(file: string, text: string): Finding[];
+  /** With `deadline`: complete findings or an AnalysisDeadline; `parsed`: a parse of `text` to reuse. */
+  findingsForText(file: string, text: string, options?: { deadline?: number; parsed?: Parsed }): Finding[];
+}
+
+export interface VerifyOptions {
+  /** Date.now() by which the verification must be done; past it the fix is `unchecked`, never accepted. */
+  deadline?: number;
+  /** The host parses with the same loop prefixes, so the verification's parse of the fixed text can be shared. */
+  shareParse?: boolean;
+}
+
+/** The verification did not finish in time: the fix is neither good nor bad. */
+export interface Unchecked {
+  unchecked: string;
 }
 
 /** What identifies a finding independently of where it sits. */
@@ -21,24 +36,37 @@ function counts(findings: readonly Finding[]): Map<string, number> {
   return m;
 }
 
-/** `{ after }` (the findings of `newText`) when it is a good fix of `finding`, else `{ reason }`. */
+/**
+ * `{ after }` (the findings of `newText`) when it is a good fix of `finding`, `{ reason }` when it is not, and
+ * `{ unchecked }` when `options.deadline` passed first.
+ */
 export function verifyFix(
   host: AnalysisHost, file: string, text: string, newText: string, finding: Finding,
   before?: readonly Finding[], errorsBefore?: number, loopPrefixes?: readonly string[],
-  noReturn: readonly string[] = BUILTIN_LEXICON.noReturn,
-): { after: Finding[] } | { reason: string } {
+  noReturn: readonly string[] = BUILTIN_LEXICON.noReturn, options: VerifyOptions = {},
+): { after: Finding[]; errorsAfter: number } | { reason: string } | Unchecked {
+  const { deadline } = options;
+  const late = () => deadline !== undefined && Date.now() > deadline;
+  if (late()) return { unchecked: 'there was no time left to verify it' };
   const errs0 = errorsBefore ?? syntaxErrorCount(parseC(text, loopPrefixes).rootNode);
-  const errs1 = syntaxErrorCount(parseC(newText, loopPrefixes).rootNode);
+  // One parse of the fixed text serves the syntax check and (shared) the re-analysis.
+  const parsed = parseText(newText, loopPrefixes);
+  if (parsed.truncated && parsed.truncatedBy === 'time') return { unchecked: 'the fixed code could not be parsed within the parse time limit' };
+  const errs1 = syntaxErrorCount(parsed.tree.rootNode);
   if (errs1 > errs0) return { reason: `the fixed code would not parse (${errs1 - errs0} new syntax error${errs1 - errs0 > 1 ? 's' : ''})` };
   const falls = newFallOff(text, newText, finding, loopPrefixes, noReturn);
   if (falls) return { reason: falls };
+  if (late()) return { unchecked: 'its re-analysis could not start within the time bound' };
   let after: Finding[];
+  let beforeFindings: readonly Finding[];
   try {
-    after = host.findingsForText(file, newText);
+    after = host.findingsForText(file, newText, { deadline, ...(options.shareParse ? { parsed } : {}) });
+    beforeFindings = before ?? host.findingsForText(file, text, { deadline });
   } catch (e) {
+    if (e instanceof AnalysisDeadline) return { unchecked: 'its re-analysis did not finish within the time bound' };
     return { reason: `the fixed code could not be re-analysed (${e instanceof Error ? e.message : String(e)})` };
   }
-  const was = counts(before ?? host.findingsForText(file, text));
+  const was = counts(beforeFindings);
   const now = counts(after);
   const key = findingKey(finding);
   if ((now.get(key) ?? 0) >= (was.get(key) ?? 0)) return { reason: `the fixed code would still raise ${finding.code}` };
@@ -47,7 +75,7 @@ export function verifyFix(
     const allowed = (was.get(k) ?? 0) - (k === key ? 1 : 0);
     if ((now.get(k) ?? 0) > allowed) return { reason: `the fixed code would raise ${f.code} (${f.message})` };
   }
-  return { after };
+  return { after, errorsAfter: errs1 };
 }
 
 /**

@@ -4,19 +4,48 @@
 import { type CodeAction, CodeActionKind, type CodeActionParams, type TextEdit as LspTextEdit } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding } from '../core/types';
-import { fixAll, fixesFor, forgetFixes } from '../fix/fixes';
+import { fixAll, fixesFor, forgetFixes, knownFixes } from '../fix/fixes';
 import type { TextEdit } from '../fix/edits';
 import { type ServerContext, uriToFile } from './context';
 import { fixesUnavailable, skipReason, spanToRange } from './diagnostics';
 import { settle } from './memory';
 
 /**
- * Verification time one codeAction request may start new work in; past it the remaining fixes are listed as not
- * checked. One verification already under way finishes, so an answer can take longer, but not by a whole list.
+ * Verification time of one codeAction request. Each verification runs under this deadline too: one that cannot
+ * finish by then is stopped and its fix listed as not checked, and the remaining findings are listed as not checked.
  */
 export const CODE_ACTION_BUDGET_MS = 2500;
 /** Fix-all (several rounds of verification) stops after this; the fixes applied so far are each verified. */
 export const FIX_ALL_BUDGET_MS = 4000;
+/**
+ * Requests that queue up behind one another must not add up their budgets: all code-action requests together
+ * verify for at most VERIFY_SHARE_MS within any VERIFY_PERIOD_MS (wall time). A request that finds the share
+ * used up answers with what is already verified and lists the rest as not checked.
+ */
+export const VERIFY_SHARE_MS = 2500;
+export const VERIFY_PERIOD_MS = 5000;
+
+/** Verification time spans of the last VERIFY_PERIOD_MS. */
+const spans: { start: number; end: number }[] = [];
+
+/** Verification time left in the current period. */
+export function verifyAllowance(now = Date.now()): number {
+  const from = now - VERIFY_PERIOD_MS;
+  while (spans.length && spans[0].end <= from) spans.shift();
+  let used = 0;
+  for (const s of spans) used += s.end - Math.max(s.start, from);
+  return VERIFY_SHARE_MS - used;
+}
+
+/** Runs `work` (a verification) and counts its time against the shared allowance. */
+function metered<T>(work: () => T): T {
+  const start = Date.now();
+  try {
+    return work();
+  } finally {
+    spans.push({ start, end: Math.max(start + 1, Date.now()) });
+  }
+}
 
 export const FIX_ALL_KIND = 'source.fixAll.hotplug-race';
 export const APPLY_ALL_COMMAND = 'hotplugRace.applyAllFixes';
@@ -53,7 +82,9 @@ export function registerCodeActions(ctx: ServerContext): void {
     const only = params.context.only;
     const text = doc.getText();
     const version = doc.version;
-    const deadline = Date.now() + CODE_ACTION_BUDGET_MS;
+    const started = Date.now();
+    // The request's own bound, and what other requests left of the shared allowance.
+    const deadline = () => Math.min(started + CODE_ACTION_BUDGET_MS, Date.now() + verifyAllowance());
     // Documents the diagnostics skip (excluded, oversized, binary) get no fixes either.
     if (skipReason(ctx, doc.uri, text)) return [];
     const file = uriToFile(doc.uri);
@@ -73,14 +104,22 @@ export function registerCodeActions(ctx: ServerContext): void {
       for (const f of here) {
         const diagnostic = ours.find((d) => sameDiagnostic(f, d));
         if (!tooBig && /^HP00[123]$/.test(f.code)) {
-          if (verified > 0 && Date.now() > deadline) {
+          const project = ctx.project();
+          const known = knownFixes(project, file, text, f);
+          const until = deadline();
+          if (!known && Date.now() >= until) {
             const left = fixable.length - verified;
-            actions.push(notChecked(`Hotplug Race: quick fixes of ${left} more finding${left > 1 ? 's' : ''} not checked`,
-              `the time bound of one request (${CODE_ACTION_BUDGET_MS} ms) was reached; ask again for the rest`));
+            const why = until >= started + CODE_ACTION_BUDGET_MS
+              ? `the time bound of one request (${CODE_ACTION_BUDGET_MS} ms) was reached`
+              : `other requests used the verification time (${VERIFY_SHARE_MS} ms every ${VERIFY_PERIOD_MS / 1000} s)`;
+            actions.push(notChecked(`Hotplug Race: quick fixes of ${left} more finding${left > 1 ? 's' : ''} not checked`, `${why}; ask again for the rest`));
             break;
           }
-          const outcome = fixesFor(ctx.project(), file, text, f);
+          const outcome = known ?? metered(() => fixesFor(project, file, text, f, undefined, { deadline: until }));
           verified++;
+          for (const u of outcome.unchecked ?? []) {
+            actions.push({ ...notChecked(`${u.title} (not checked)`, `the fix was not verified in time: ${u.reason}; ask again`), diagnostics: diagnostic ? [diagnostic] : undefined });
+          }
           for (const fix of outcome.fixes) {
             actions.push({
               title: fix.title,
@@ -109,9 +148,9 @@ export function registerCodeActions(ctx: ServerContext): void {
     if (only && wants(only, FIX_ALL_KIND)) {
       if (tooBig) return [...actions, { ...notChecked('Fix all hot-plug ordering problems', tooBig), kind: FIX_ALL_KIND }];
       ctx.flush(doc.uri);
-      const result = fixAll(ctx.project(), file, text, undefined, undefined, { deadline: Date.now() + FIX_ALL_BUDGET_MS });
+      const result = metered(() => fixAll(ctx.project(), file, text, undefined, undefined, { deadline: Math.min(Date.now() + FIX_ALL_BUDGET_MS, Date.now() + verifyAllowance()) }));
       if (result.edits.length) {
-        const more = result.stopped ? `; stopped after ${FIX_ALL_BUDGET_MS} ms, ask again for the rest` : '';
+        const more = result.stopped ? '; stopped at its time bound, ask again for the rest' : '';
         actions.push({ title: `Fix all hot-plug ordering problems (${result.applied.length}${more})`, kind: FIX_ALL_KIND, edit: versioned(doc, result.edits) });
       }
     }
@@ -131,13 +170,13 @@ export function registerCodeActions(ctx: ServerContext): void {
     ctx.flush(uri);
     const tooBig = fixesUnavailable(ctx, uri);
     if (tooBig) return { applied: 0, message: `no fixes: ${tooBig}` };
-    const result = fixAll(ctx.project(), uriToFile(uri), doc.getText(), undefined, undefined, { deadline: Date.now() + FIX_ALL_BUDGET_MS });
+    const result = metered(() => fixAll(ctx.project(), uriToFile(uri), doc.getText(), undefined, undefined, { deadline: Date.now() + Math.min(FIX_ALL_BUDGET_MS, verifyAllowance()) }));
     if (!result.edits.length) {
       return { applied: 0, message: result.refused.length ? `no fix applies: ${result.refused[0].reason}` : 'nothing to fix' };
     }
     const r = await ctx.connection.workspace.applyEdit({ label: 'Fix all hot-plug ordering problems', edit: versioned(doc, result.edits) });
     return r.applied
-      ? { applied: result.applied.length, message: `${result.applied.length} fix${result.applied.length > 1 ? 'es' : ''} applied${result.stopped ? `; stopped after ${FIX_ALL_BUDGET_MS} ms, run it again for the rest` : ''}` }
+      ? { applied: result.applied.length, message: `${result.applied.length} fix${result.applied.length > 1 ? 'es' : ''} applied${result.stopped ? '; stopped at its time bound, run it again for the rest' : ''}` }
       : { applied: 0, message: `the editor did not apply the fixes${r.failureReason ? `: ${r.failureReason}` : ''}` };
   });
 }
