@@ -8,12 +8,13 @@ import * as path from 'path';
 import type { KnowledgeBase } from '../core/kb/kb';
 import { compileTokens } from '../core/prefilter';
 import type { Finding } from '../core/types';
+import { gitStamps } from './git-stamps';
 
 export const CACHE_FORMAT = 1;
 export const DEFAULT_CACHE_FILE = '.hotplug-race-cache';
 
-/** size, mtime, ctime, inode: what git and make compare. */
-export type Stamp = [number, number, number, number];
+/** size, mtime, ctime, inode (what git and make compare); or `git:<blob id>` when git's index vouches for the file. */
+export type Stamp = [number, number, number, number] | string;
 
 export interface ScanCacheData {
   format: number;
@@ -68,10 +69,16 @@ function codeHash(): string {
  * Stamps of `files` taken at `stampedAt`. A file modified within RACY_MS before it also gets a hash of its content,
  * since a change within the same clock step would not show in its stamp (git's "racily clean" entries).
  */
-export function stampFiles(files: readonly string[], stampedAt: number): { stamps: Map<string, Stamp>; racy: Record<string, string> } {
+export function stampFiles(files: readonly string[], stampedAt: number, roots: readonly string[] = []): { stamps: Map<string, Stamp>; racy: Record<string, string> } {
   const stamps = new Map<string, Stamp>();
   const racy: Record<string, string> = {};
+  const fromGit = roots.length ? gitStamps(files, roots) : new Map<string, string>();
   for (const f of files) {
+    const g = fromGit.get(f);
+    if (g) {
+      stamps.set(f, g);
+      continue;
+    }
     try {
       const st = fs.statSync(f);
       const s: Stamp = [st.size, st.mtimeMs, st.ctimeMs, st.ino];
@@ -85,7 +92,7 @@ export function stampFiles(files: readonly string[], stampedAt: number): { stamp
 }
 
 function isRacy(s: Stamp, stampedAt: number): boolean {
-  return s[1] >= stampedAt - RACY_MS || s[2] >= stampedAt - RACY_MS;
+  return typeof s !== 'string' && (s[1] >= stampedAt - RACY_MS || s[2] >= stampedAt - RACY_MS);
 }
 
 function contentHash(file: string): string | undefined {
@@ -141,7 +148,7 @@ export function changedFiles(cache: ScanCacheData, now: Map<string, Stamp>): str
   const out: string[] = [];
   for (const [f, s] of now) {
     const old = cache.files[f];
-    const same = !!old && old[0] === s[0] && old[1] === s[1] && old[2] === s[2] && old[3] === s[3];
+    const same = old !== undefined && (typeof old === 'string' || typeof s === 'string' ? old === s : old[0] === s[0] && old[1] === s[1] && old[2] === s[2] && old[3] === s[3]);
     if (!same || (isRacy(old, cache.stampedAt) && (!cache.racy[f] || cache.racy[f] !== contentHash(f)))) out.push(f);
   }
   for (const f of Object.keys(cache.files)) if (!now.has(f)) out.push(f);

@@ -164,7 +164,7 @@ async function cachedScan(paths: string[], files: string[], options: ScanOptions
   const kb = options.kb ?? KnowledgeBase.builtin();
   const key = cacheKey(paths, kb, { maxFileSize: options.maxFileSize ?? DEFAULT_MAX, functionBudgetMs: options.functionBudgetMs ?? null, followSymlinks: !!options.followSymlinks });
   const stampedAt = Date.now();
-  const { stamps, racy } = stampFiles(files, stampedAt);
+  const { stamps, racy } = stampFiles(files, stampedAt, paths);
   const { data: old, problem } = readCache(options.cache, key);
   if (problem) options.onWarning?.(problem);
   let changed: string[] = [];
