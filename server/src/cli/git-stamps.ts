@@ -34,35 +34,26 @@ function blobId(file: string, hexLength: number): string | undefined {
   }
 }
 
-/** `s:ns` as nanoseconds. */
-const ns = (t: string): bigint => {
-  const [s, n] = t.split(':');
-  return BigInt(s) * 1_000_000_000n + BigInt(n ?? 0);
-};
+const HEAD = /^(\d+) ([0-9a-f]+) (\d)\t/;
+const STAT = /ctime: (\d+):(\d+)\n\s*mtime: (\d+):(\d+)\n\s*dev: \d+\tino: (\d+)\n[^\n]*\n\s*size: (\d+)/;
 
-/** Regular files of the index at stage 0, not marked assume-unchanged or skip-worktree, with their stat data. */
+/**
+ * Regular files of the index at stage 0 with their stat data. Entries git was told not to look at (assume-unchanged,
+ * skip-worktree) need no exception: their stat data is not refreshed, so a changed file does not match it.
+ */
 export function readIndex(top: string): Map<string, IndexEntry> | undefined {
   const debug = git(top, ['ls-files', '-s', '--debug', '-z']);
-  const tags = git(top, ['ls-files', '-v', '-z']);
-  if (debug === undefined || tags === undefined) return undefined;
-  const unreliable = new Set<string>();
-  for (const rec of tags.split('\0')) {
-    // lower case: assume-unchanged; S: skip-worktree; git then does not look at the file
-    if (rec.length > 2 && (rec[0] === 'S' || rec[0] !== rec[0].toUpperCase())) unreliable.add(rec.slice(2));
-  }
+  if (debug === undefined) return undefined;
   const out = new Map<string, IndexEntry>();
-  // each record: "mode oid stage\tpath\0" then indented "key: value" lines (ctime, mtime, dev/ino, uid/gid, size/flags)
+  // each record: "mode oid stage\tpath\0" then indented lines: ctime, mtime, dev/ino, uid/gid, size/flags
   const parts = debug.split('\0');
   for (let i = 0; i + 1 < parts.length; i++) {
     const head = i === 0 ? parts[0] : parts[i].slice(parts[i].lastIndexOf('\n') + 1);
-    const m = /^(\d+) ([0-9a-f]+) (\d)\t(.*)$/s.exec(head);
-    if (!m) continue;
-    const info = parts[i + 1];
-    const f = (k: string) => new RegExp(`\\b${k}: ([0-9:]+)`).exec(info)?.[1];
-    const [ctime, mtime, ino, size] = [f('ctime'), f('mtime'), f('ino'), f('size')];
-    if (!ctime || !mtime || !ino || !size) continue;
-    if ((m[1] !== '100644' && m[1] !== '100755') || m[3] !== '0' || unreliable.has(m[4])) continue;
-    out.set(m[4], { oid: m[2], ctime: ns(ctime), mtime: ns(mtime), ino: Number(ino), size: Number(size) });
+    const h = HEAD.exec(head);
+    const st = h && STAT.exec(parts[i + 1]);
+    if (!h || !st || (h[1] !== '100644' && h[1] !== '100755') || h[3] !== '0') continue;
+    const t = (sec: string, nsec: string) => BigInt(sec) * 1_000_000_000n + BigInt(nsec);
+    out.set(head.slice(h[0].length), { oid: h[2], ctime: t(st[1], st[2]), mtime: t(st[3], st[4]), ino: Number(st[5]), size: Number(st[6]) });
   }
   return out;
 }
@@ -102,9 +93,10 @@ export function gitStamps(files: readonly string[], roots: readonly string[]): M
       tops.set(top, index && written !== undefined ? { index, written } : undefined);
     }
     const t = tops.get(top);
-    const rel = path.relative(top, abs);
-    const e = t?.index.get(rel.split(path.sep).join('/'));
-    if (!t || !e || rel.startsWith('..')) continue;
+    if (!t || !abs.startsWith(top + path.sep)) continue;
+    const rel = abs.slice(top.length + 1);
+    const e = t.index.get(path.sep === '/' ? rel : rel.split(path.sep).join('/'));
+    if (!e) continue;
     let st: fs.BigIntStats;
     try {
       st = fs.lstatSync(abs, { bigint: true });
