@@ -8,7 +8,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ensureKernelTree, ensureTools } from './lib/kernel-tree';
+import { ensureGitRepo, ensureKernelTree, ensureTools, freshCheckout } from './lib/kernel-tree';
 import { generateKernelFile } from './lib/gen-kernel-file';
 import { median, run, type RunResult } from './lib/proc';
 import { measureLatency } from './lsp-latency';
@@ -104,17 +104,25 @@ const RACY = (i: number) =>
 
 /**
  * The whole tree with a kept cache (scan --cache), as a CI job that keeps .hotplug-race-cache between runs: the tree
- * unchanged, a patch that adds a file naming nothing relevant, and a patch that adds a race; alternating with spatch.
+ * unchanged, a patch that adds a file naming nothing relevant, a patch that adds a race, and a fresh git checkout of
+ * the same commit (git's index vouches for the files); alternating with spatch.
  */
 async function cached(tree: string): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotplug-race-bench-'));
   const cache = path.join(dir, 'cache.json');
   const added = path.join(tree, 'drivers', 'hotplug-race-bench.c');
+  const checkout = path.join(ROOT, '.cache', 'linux-6.1-checkout');
   try {
     const first = await ourScan(tree, false, cache);
     console.log(`  hotplug-race scan --cache (no cache yet): ${sec(first.wallMs)}, ${mib(first.peakRssKiB)}, exit ${first.code}`);
+    const repo = ensureGitRepo(ROOT, tree);
+    const gitCache = path.join(dir, 'checkout-cache.json');
+    freshCheckout(repo, checkout);
+    const firstGit = await ourScan(checkout, false, gitCache);
+    console.log(`  hotplug-race scan --cache, git checkout (no cache yet): ${sec(firstGit.wallMs)}, exit ${firstGit.code}`);
     const kinds = ['unchanged tree', 'a file naming nothing relevant added', 'a file with a new race added'] as const;
-    const times: Record<string, RunResult[]> = Object.fromEntries(kinds.map((k) => [k, []]));
+    const CHECKOUT = 'a fresh git checkout of the same commit';
+    const times: Record<string, RunResult[]> = Object.fromEntries([...kinds, CHECKOUT].map((k) => [k, []]));
     const sp: RunResult[] = [];
     let raceFound = true;
     for (let i = 0; i < RUNS; i++) {
@@ -131,6 +139,11 @@ async function cached(tree: string): Promise<void> {
       }
       // the race removed again: an untimed scan brings the cache back to the unchanged tree
       await ourScan(tree, false, cache);
+      // CI: a fresh checkout of the same commit in the same place, the cache kept from the job before
+      freshCheckout(repo, checkout);
+      const rc = await ourScan(checkout, false, gitCache);
+      times[CHECKOUT].push(rc);
+      console.log(`  hotplug-race scan --cache, ${CHECKOUT} #${i + 1}: ${sec(rc.wallMs)}, ${mib(rc.peakRssKiB)}, exit ${rc.code}, cache ${JSON.parse(rc.stdout || '{}').stats?.cache}`);
       const rb = await spatch(tree);
       sp.push(rb);
       console.log(`  spatch #${i + 1}: ${sec(rb.wallMs)}, ${mib(rb.peakRssKiB)}, exit ${rb.code}`);
@@ -139,7 +152,7 @@ async function cached(tree: string): Promise<void> {
     row('whole tree, --cache: spatch median wall time', sec(tb), '', undefined);
     row('whole tree, --cache: the added race is reported', raceFound ? 'yes' : 'NO', 'yes', raceFound);
     const out: Record<string, unknown> = { spatchMedianMs: tb, firstMs: first.wallMs };
-    for (const k of kinds) {
+    for (const k of [...kinds, CHECKOUT]) {
       const ta = median(times[k].map((r) => r.wallMs));
       const ma = median(times[k].map((r) => r.peakRssKiB));
       const ok = times[k].every((r) => r.code === 0 || r.code === 1);
@@ -149,6 +162,7 @@ async function cached(tree: string): Promise<void> {
     results.wholeTreeCached = out;
   } finally {
     fs.rmSync(added, { force: true });
+    fs.rmSync(checkout, { recursive: true, force: true });
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

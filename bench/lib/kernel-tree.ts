@@ -50,3 +50,27 @@ export function ensureKernelTree(repoRoot: string): string {
   fs.renameSync(tmp, tree);
   return tree;
 }
+
+const GIT = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@example.org', ...args], { cwd, stdio: ['ignore', 'ignore', 'inherit'] });
+
+/** A git repository holding the tree in one commit (made once, in .cache/linux-6.1-git), for checkouts. */
+export function ensureGitRepo(repoRoot: string, tree: string): string {
+  ensureDebian([{ pkg: 'git', file: '/usr/bin/git' }]);
+  const repo = path.join(repoRoot, '.cache', 'linux-6.1-git');
+  if (have(path.join(repo, 'HEAD'))) return repo;
+  const tmp = `${repo}.making`;
+  fs.rmSync(tmp, { recursive: true, force: true });
+  console.log(`# committing ${tree} into the bare repository ${repo} (once)`);
+  // the work tree is the unpacked tree itself; only the bare repository is written
+  GIT(tree, '--git-dir', tmp, 'init', '-q', '--bare');
+  GIT(tree, '--git-dir', tmp, '--work-tree', tree, 'add', '-A', '-f', '.');
+  GIT(tree, '--git-dir', tmp, '--work-tree', tree, 'commit', '-q', '-m', 'linux-source-6.1');
+  fs.renameSync(tmp, repo);
+  return repo;
+}
+
+/** A fresh checkout of `repo` at `dir` (whatever was there is removed first), as a CI job makes. */
+export function freshCheckout(repo: string, dir: string): void {
+  fs.rmSync(dir, { recursive: true, force: true });
+  GIT(path.dirname(dir), 'clone', '-q', repo, dir);
+}
