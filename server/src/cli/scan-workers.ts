@@ -84,8 +84,6 @@ export function mainThreadSearch(files: readonly string[], tokens: readonly stri
  * text (-uuu -a: no ignore files, hidden files, binary files), symlinks followed (-L).
  */
 function ripgrepSearch(rg: string, files: readonly string[], tokens: readonly string[], roots: string[]): Promise<string[]> {
-  const byKey = new Map<string, string>();
-  for (const f of files) byKey.set(path.resolve(f), f);
   const exts = new Set(files.map((f) => path.extname(f)).filter(Boolean));
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hotplug-race-rg-'));
   const patterns = path.join(tmp, 'tokens');
@@ -100,9 +98,19 @@ function ripgrepSearch(rg: string, files: readonly string[], tokens: readonly st
       // exit 1: no match; 2: some error (an unreadable file): results may miss files, so do not trust them
       const code = (err as { code?: number } | null)?.code;
       if (err && code !== 1) return reject(err);
+      // rg prints root + relative path, which is how the files were named unless a root was spelt unnormalised
+      // (./x, x/): then look lines up by resolved path (built only then; 55k resolves cost 0.2 s a round)
+      const named = new Set(files);
+      let byKey: Map<string, string> | undefined;
       const hit = new Set<string>();
       for (const line of stdout.split('\n')) {
-        const f = line && byKey.get(path.resolve(line));
+        if (!line) continue;
+        if (named.has(line)) {
+          hit.add(line);
+          continue;
+        }
+        if (!byKey) byKey = new Map(files.map((f) => [path.resolve(f), f]));
+        const f = byKey.get(path.resolve(line));
         if (f) hit.add(f);
       }
       resolve(files.filter((f) => hit.has(f)));
