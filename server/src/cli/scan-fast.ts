@@ -75,7 +75,7 @@ export async function fastScan(files: readonly string[], roots: string[], option
   const admitted = new Map<string, Admitted>();
   const skipped = new Set<string>();
   const order = new Map(files.map((f, i) => [f, i]));
-  let scratch = new Project(kb, { functionBudgetMs: options.functionBudgetMs });
+  const scratch = new Project(kb, { functionBudgetMs: options.functionBudgetMs });
   let pattern: RegExp | undefined;
   const seenTokens = new Set<string>();
   /** Per admitted file: its `field = function` stores (cached until its parsed text changes). */
@@ -178,15 +178,8 @@ export async function fastScan(files: readonly string[], roots: string[], option
 
   // The project proper, with files in scan order (the analysis reports the first set-up site it meets).
   const inOrder = [...admitted.keys()].sort((a, b) => order.get(a)! - order.get(b)!);
-  let project = scratch;
-  if (!sameOrder(scratch.files(), inOrder)) {
-    project = new Project(kb, { functionBudgetMs: options.functionBudgetMs });
-    for (const f of inOrder) {
-      scratch.removeFile(f); // its tree can be collected while the rest is rebuilt
-      project.setFile(f, admitted.get(f)!.parsedText);
-    }
-  }
-  scratch = project;
+  const project = scratch;
+  if (!sameOrder(project.files(), inOrder)) project.reorder(inOrder);
   const lineStarts = new Map<string, number[]>();
   for (const [f, st] of admitted) if (st.parsedText !== st.text) lineStarts.set(f, lineStartsOf(st.text));
   const findings: Finding[] = [];

@@ -65,7 +65,7 @@ interface FileState {
 
 export class Project {
   private readonly files_ = new Map<string, FileState>();
-  private readonly table: SummaryTable;
+  private table: SummaryTable;
   private summariesDirty = true;
   /**
    * Findings per file, then per function text and dependency signature; reused with shifted positions when the
@@ -101,6 +101,25 @@ export class Project {
 
   files(): string[] {
     return [...this.files_.keys()];
+  }
+
+  /**
+   * The project's files put in `order` (each once), as a project built in that order would hold them: parses and
+   * per-file facts are kept, summaries and findings are computed again (resolution may depend on the order).
+   */
+  reorder(order: readonly string[]): void {
+    if (order.length !== this.files_.size || new Set(order).size !== order.length || order.some((f) => !this.files_.has(f))) {
+      throw new Error('reorder: the order must name every file of the project once');
+    }
+    const states = order.map((f) => this.files_.get(f)!);
+    this.files_.clear();
+    order.forEach((f, i) => {
+      states[i].findings = undefined;
+      this.files_.set(f, states[i]);
+    });
+    this.table = new SummaryTable(this.kb);
+    this.fnCache.clear();
+    this.invalidate();
   }
 
   findings(file: string): Finding[] {
