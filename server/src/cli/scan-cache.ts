@@ -61,7 +61,11 @@ function codeHash(): string {
       else if (e.name.endsWith('.js')) h.update(e.name).update(fs.readFileSync(p));
     }
   };
-  for (const d of ['core', 'cli']) walk(path.join(root, d));
+  try {
+    for (const d of ['core', 'cli']) walk(path.join(root, d));
+  } catch {
+    h.update(fs.readFileSync(__filename)); // bundled: this file is the whole build
+  }
   return (code = h.digest('hex'));
 }
 
