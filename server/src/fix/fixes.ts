@@ -20,11 +20,24 @@ export interface Fix {
   finding: Finding;
   /** Small edits of the original text. */
   edits: TextEdit[];
-  newText: string;
-  /** The findings of newText (from verification). */
-  after: Finding[];
-  /** Syntax errors in newText (from verification). */
-  errorsAfter: number;
+  /** The fixed text, made from the edits when asked: a cached fix does not keep a copy of the file. */
+  readonly newText: string;
+  /**
+   * The findings of newText and its syntax errors, from verification: only on the outcome of the call that
+   * verified it. Cached outcomes drop them (a few hundred KB per fix in a file with a hundred findings).
+   */
+  after?: Finding[];
+  errorsAfter?: number;
+}
+
+function makeFix(text: string, variant: Variant, title: string, preferred: boolean, finding: Finding, edits: TextEdit[], after?: Finding[], errorsAfter?: number): Fix {
+  return {
+    variant, title, preferred, finding, edits,
+    get newText() {
+      return applyEdits(text, edits);
+    },
+    ...(after ? { after, errorsAfter } : {}),
+  };
 }
 
 export interface FixOutcome {
@@ -114,7 +127,10 @@ export function fixesFor(host: FixHost, file: string, text: string, finding: Fin
   if (hit) return hit;
   const outcome = compute(host, file, text, finding, lexiconOf(host, lexicon), entry, !!options.firstOnly, options.deadline);
   // An outcome cut short by time is not an answer about the text: the next request tries again.
-  if (!outcome.unchecked) entry.outcomes.set(options.firstOnly ? `${id}/first` : id, outcome);
+  if (!outcome.unchecked) {
+    const kept = outcome.fixes.map((x) => makeFix(text, x.variant, x.title, x.preferred, x.finding, x.edits));
+    entry.outcomes.set(options.firstOnly ? `${id}/first` : id, { ...outcome, fixes: kept });
+  }
   return outcome;
 }
 
@@ -171,7 +187,7 @@ function compute(host: FixHost, file: string, text: string, finding: Finding, le
       continue;
     }
     if ('reason' in v) reasons.push(`${c.variant === 'move' ? 'moving the call' : `the ${c.variant} fix`}: ${v.reason}`);
-    else fixes.push({ variant: c.variant, title: c.title, preferred: fixes.length === 0, finding, edits: c.edits, newText, after: v.after, errorsAfter: v.errorsAfter });
+    else fixes.push(makeFix(text, c.variant, c.title, fixes.length === 0, finding, c.edits, v.after, v.errorsAfter));
   }
   if (unchecked.length) return { fixes, unchecked };
   return fixes.length ? { fixes } : { fixes, refusal: reasons[0] ?? 'no fix applies here' };
@@ -249,14 +265,25 @@ export function fixAll(host: FixHost, file: string, text: string, lexicon?: Lexi
         break;
       }
       if (out.fixes.length) {
-        current = out.fixes[0].newText;
-        all = out.fixes[0].after;
-        // The next round's text was parsed and analysed by this verification: no need to do it again.
-        const next = entryFor(host, file, current);
-        next.errors ??= out.fixes[0].errorsAfter;
-        next.before ??= all;
-        applied.push({ code: f.code, function: f.function, title: out.fixes[0].title });
+        const fix = out.fixes[0];
+        current = fix.newText;
+        applied.push({ code: f.code, function: f.function, title: fix.title });
         fixed = true;
+        if (fix.after) {
+          all = fix.after;
+          // The next round's text was parsed and analysed by this verification: no need to do it again.
+          const next = entryFor(host, file, current);
+          next.errors ??= fix.errorsAfter;
+          next.before ??= all;
+        } else {
+          // A cached outcome keeps no findings: analyse the fixed text (the fix itself is verified).
+          try {
+            all = host.findingsForText(file, current, { deadline: options.deadline });
+          } catch (e) {
+            if (!(e instanceof AnalysisDeadline)) throw e;
+            stopped = 'deadline';
+          }
+        }
         break;
       }
       refused.push({ finding: f, reason: out.refusal ?? 'no fix applies here' });

@@ -42,9 +42,12 @@ test('forgetFixes drops the cached outcomes of a file: the next request verifies
   const f = p.findings(FILE).find((x) => x.code === 'HP001')!;
   const first = fixesFor(p, FILE, text, f);
   assert.ok(first.fixes.length > 0);
-  assert.equal(fixesFor(p, FILE, text, f), first, 'cached while the file is open');
+  const cached = fixesFor(p, FILE, text, f);
+  assert.equal(fixesFor(p, FILE, text, f), cached, 'cached while the file is open');
+  assert.deepEqual(cached.fixes.map((x) => x.newText), first.fixes.map((x) => x.newText));
   forgetFixes(p, FILE);
   const again = fixesFor(p, FILE, text, f);
-  assert.notEqual(again, first, 'recomputed after the file was forgotten');
+  assert.notEqual(again, cached, 'recomputed after the file was forgotten');
+  assert.ok(again.fixes.every((x) => x.after), 'a recomputed outcome carries the verification\'s findings');
   assert.deepEqual(again.fixes.map((x) => x.newText), first.fixes.map((x) => x.newText));
 });
