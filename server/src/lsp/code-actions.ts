@@ -47,6 +47,8 @@ function metered<T>(work: () => T): T {
   }
 }
 
+const NOTHING_VERIFIED = 'no fix could be verified within the time bound (verification time is shared by all code-action requests)';
+
 export const FIX_ALL_KIND = 'source.fixAll.hotplug-race';
 export const APPLY_ALL_COMMAND = 'hotplugRace.applyAllFixes';
 
@@ -152,6 +154,8 @@ export function registerCodeActions(ctx: ServerContext): void {
       if (result.edits.length) {
         const more = result.stopped ? '; stopped at its time bound, ask again for the rest' : '';
         actions.push({ title: `Fix all hot-plug ordering problems (${result.applied.length}${more})`, kind: FIX_ALL_KIND, edit: versioned(doc, result.edits) });
+      } else if (result.stopped) {
+        actions.push({ ...notChecked('Fix all hot-plug ordering problems (not checked)', NOTHING_VERIFIED), kind: FIX_ALL_KIND });
       }
     }
     return actions;
@@ -172,6 +176,7 @@ export function registerCodeActions(ctx: ServerContext): void {
     if (tooBig) return { applied: 0, message: `no fixes: ${tooBig}` };
     const result = metered(() => fixAll(ctx.project(), uriToFile(uri), doc.getText(), undefined, undefined, { deadline: Date.now() + Math.min(FIX_ALL_BUDGET_MS, verifyAllowance()) }));
     if (!result.edits.length) {
+      if (result.stopped) return { applied: 0, message: `${NOTHING_VERIFIED}; run it again` };
       return { applied: 0, message: result.refused.length ? `no fix applies: ${result.refused[0].reason}` : 'nothing to fix' };
     }
     const r = await ctx.connection.workspace.applyEdit({ label: 'Fix all hot-plug ordering problems', edit: versioned(doc, result.edits) });
