@@ -70,7 +70,7 @@ test('a burst of code actions on a file of 170 duplicate definitions: bounded, a
   const cpu = cpuMs(pid) - cpu0;
   const wall = Date.now() - t0;
 
-  // Verification is shared out: 2.5 s for all of them, plus what one verification can overrun and the rest of
+  // Verification is shared out: VERIFY_SHARE_MS for all of them, plus what one verification can overrun and the rest of
   // the requests' work. Each verifying at least one fix in turn took about 12 s of CPU here.
   assert.ok(cpu < 2 * VERIFY_SHARE_MS, `the burst used ${cpu} ms of server CPU (${wall} ms wall)`);
 

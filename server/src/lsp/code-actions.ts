@@ -13,8 +13,10 @@ import { settle } from './memory';
 /**
  * Verification time of one codeAction request. Each verification runs under this deadline too: one that cannot
  * finish by then is stopped and its fix listed as not checked, and the remaining findings are listed as not checked.
+ * With the document's own re-parses and the other requests queued meanwhile, an answer stays within the 5 s bound
+ * the fuzzer checks (docs/guarantees.md).
  */
-export const CODE_ACTION_BUDGET_MS = 2500;
+export const CODE_ACTION_BUDGET_MS = 2000;
 /** Fix-all (several rounds of verification) stops after this; the fixes applied so far are each verified. */
 export const FIX_ALL_BUDGET_MS = 4000;
 /**
@@ -22,7 +24,7 @@ export const FIX_ALL_BUDGET_MS = 4000;
  * verify for at most VERIFY_SHARE_MS within any VERIFY_PERIOD_MS (wall time). A request that finds the share
  * used up answers with what is already verified and lists the rest as not checked.
  */
-export const VERIFY_SHARE_MS = 2500;
+export const VERIFY_SHARE_MS = CODE_ACTION_BUDGET_MS;
 export const VERIFY_PERIOD_MS = 5000;
 
 /** Verification time spans of the last VERIFY_PERIOD_MS. */
