@@ -16,7 +16,9 @@ export class Rng {
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
       return (z ^ (z >>> 16)) >>> 0;
     };
-    for (const s of seeds) mix(s | 0);
+    // Each word is mixed into the state's avalanche, not just added: (2000, 3120) and (3000, 2120) used to be
+    // the same stream, so every seed replayed the runs of its neighbours shifted.
+    for (const s of seeds) h = mix(s | 0);
     this.a = mix(1);
     this.b = mix(2);
     this.c = mix(3);

@@ -43,6 +43,10 @@ test('Rng: the same seeds give the same stream, others a different one', () => {
   const sa = Array.from({ length: 100 }, () => a.next());
   assert.deepEqual(sa, Array.from({ length: 100 }, () => b.next()));
   assert.notDeepEqual(sa, Array.from({ length: 100 }, () => c.next()));
+  // Seed and run are not just added: seed 3000 does not replay seed 2000's runs 1000 later.
+  const d = new Rng(2000, 3120);
+  const e = new Rng(3000, 2120);
+  assert.notDeepEqual(Array.from({ length: 100 }, () => d.next()), Array.from({ length: 100 }, () => e.next()));
   const r = new Rng(9);
   for (let i = 0; i < 10_000; i++) {
     const v = r.int(7);
