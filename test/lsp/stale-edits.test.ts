@@ -35,7 +35,7 @@ test('code actions racing didChange storms are bound to the version they were co
   const uri = uriOf(SEED);
   const texts = new Map<number, TextDocument>();
   let doc = TextDocument.create(uri, 'c', 1, fs.readFileSync(SEED, 'utf8'));
-  texts.set(1, doc);
+  texts.set(1, TextDocument.create(uri, 'c', 1, doc.getText()));
   client.open(uri, doc.getText(), 1);
   await client.diagnosticsFor(uri, 1);
 
@@ -46,7 +46,8 @@ test('code actions racing didChange storms are bound to the version they were co
     const text = rng.pick(['/* typing */\n', '\n', ' ', '\t// note\n']);
     const change = { range: { start: { line, character: 0 }, end: { line, character: 0 } }, text };
     doc = TextDocument.update(doc, [change], doc.version + 1);
-    texts.set(doc.version, doc);
+    // update() changes the document in place: keep a copy of each version.
+    texts.set(doc.version, TextDocument.create(uri, 'c', doc.version, doc.getText()));
     client.change(uri, doc.version, [change]);
   };
 
