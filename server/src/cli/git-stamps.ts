@@ -110,3 +110,9 @@ export function gitStamps(files: readonly string[], roots: readonly string[]): M
   }
   return out;
 }
+
+/** Whether git tracks `file` (a cache committed to the repository is the repository's word, not this tool's). */
+export function trackedByGit(file: string): boolean {
+  const abs = path.resolve(file);
+  return git(path.dirname(abs), ['ls-files', '--error-unmatch', '--', path.basename(abs)]) !== undefined;
+}

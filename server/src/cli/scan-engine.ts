@@ -6,6 +6,7 @@ import { KnowledgeBase } from '../core/kb/kb';
 import type { Finding } from '../core/types';
 import { Project } from '../core/project';
 import { fastScan, type FastScanOptions } from './scan-fast';
+import { trackedByGit } from './git-stamps';
 import { CACHE_FORMAT, cacheKey, cachedSearch, changedFiles, hotChanges, readCache, type ScanCacheData, stampFiles, writeCache } from './scan-cache';
 
 export interface ScanOptions {
@@ -165,8 +166,13 @@ async function cachedScan(paths: string[], files: string[], options: ScanOptions
   const key = cacheKey(paths, kb, { maxFileSize: options.maxFileSize ?? DEFAULT_MAX, functionBudgetMs: options.functionBudgetMs ?? null, followSymlinks: !!options.followSymlinks });
   const stampedAt = Date.now();
   const { stamps, racy } = stampFiles(files, stampedAt, paths);
-  const { data: old, problem } = readCache(options.cache, key);
-  if (problem) options.onWarning?.(problem);
+  const read = readCache(options.cache, key);
+  if (read.problem) options.onWarning?.(read.problem);
+  let old = read.data;
+  if (old && trackedByGit(options.cache)) {
+    options.onWarning?.(`the cache ${options.cache} is tracked by git; a cache from the repository is not trusted, scanning afresh`);
+    old = undefined;
+  }
   let changed: string[] = [];
   let hot: string[] = [];
   let rewritten = false;

@@ -90,3 +90,20 @@ test('a file marked assume-unchanged is not vouched for: its edit is seen', asyn
     assert.equal(r.findings.length, 0);
   });
 });
+
+test('a cache committed to the repository is not trusted', async () => {
+  await repo(async (dir) => {
+    const cache = path.join(dir, '.hotplug-race-cache');
+    await scan([dir], { cache });
+    // a crafted "no findings" result, committed where --cache looks for it
+    const data = JSON.parse(fs.readFileSync(cache, 'utf8'));
+    fs.writeFileSync(cache, JSON.stringify({ ...data, findings: [] }));
+    git(dir, 'add', '.hotplug-race-cache');
+    git(dir, 'commit', '-qm', 'cache');
+    const warnings: string[] = [];
+    const r = await scan([dir], { cache, onWarning: (m) => warnings.push(m) });
+    assert.equal(r.stats.cache, 'created');
+    assert.equal(r.findings.length, 1);
+    assert.ok(warnings.some((w) => /tracked by git; a cache from the repository is not trusted/.test(w)), warnings.join('\n'));
+  });
+});
