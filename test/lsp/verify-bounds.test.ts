@@ -6,25 +6,13 @@
 import { after, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeAction, Diagnostic, TextDocumentEdit } from 'vscode-languageserver-protocol';
 import { KnowledgeBase } from '../../server/src/core/kb/kb';
 import { Project } from '../../server/src/core/project';
-import { LspClient, REPO } from './lsp-client';
+import { LspClient } from './lsp-client';
 import { VERIFY_SHARE_MS } from '../../server/src/lsp/code-actions';
-
-const seed = fs.readFileSync(path.join(REPO, 'test', 'fuzz', 'corpus', 'kick-ap.c'), 'utf8');
-
-/** kick-ap.c with `pv_cpu_up` (broken as the fuzzer broke it) defined `n` times. */
-function duplicateDefinitions(n: number): string {
-  const a = seed.indexOf('static int pv_cpu_up(');
-  const b = seed.indexOf('static int pv_cpu_up_ok(');
-  const piece = seed.slice(a, b)
-    .replace('\tif (rc)\n\t\treturn rc;\n\n\trc = kick', '\ti, (rc)\n\t\treturn rc;\n\n\trc = kick')
-    .replace('*/\n', '[/\n') + 'st\t';
-  return seed.slice(0, b) + piece.repeat(n) + seed.slice(b);
-}
+import { brokenDuplicates } from '../fuzz/slow-input';
 
 /** User + system CPU of a process, in ms (clock ticks of 10 ms). */
 function cpuMs(pid: number): number {
@@ -51,7 +39,7 @@ test('a burst of code actions on a file of 170 duplicate definitions: bounded, a
   clients.push(c);
   await c.initialize([]);
   const uri = 'file:///tmp/hpr-verify-bounds/dup.c';
-  const text = duplicateDefinitions(170);
+  const text = brokenDuplicates(170);
   const doc = TextDocument.create(uri, 'c', 1, text);
   c.open(uri, text, 1);
   const ds = await c.diagnosticsFor(uri, 1);

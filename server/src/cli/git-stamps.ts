@@ -34,6 +34,8 @@ function blobId(file: string, hexLength: number): string | undefined {
   }
 }
 
+const ns = (sec: string, nsec: string): bigint => BigInt(sec) * 1_000_000_000n + BigInt(nsec);
+
 const HEAD = /^(\d+) ([0-9a-f]+) (\d)\t/;
 const STAT = /ctime: (\d+):(\d+)\n\s*mtime: (\d+):(\d+)\n\s*dev: \d+\tino: (\d+)\n[^\n]*\n\s*size: (\d+)/;
 
@@ -52,8 +54,7 @@ export function readIndex(top: string): Map<string, IndexEntry> | undefined {
     const h = HEAD.exec(head);
     const st = h && STAT.exec(parts[i + 1]);
     if (!h || !st || (h[1] !== '100644' && h[1] !== '100755') || h[3] !== '0') continue;
-    const t = (sec: string, nsec: string) => BigInt(sec) * 1_000_000_000n + BigInt(nsec);
-    out.set(head.slice(h[0].length), { oid: h[2], ctime: t(st[1], st[2]), mtime: t(st[3], st[4]), ino: Number(st[5]), size: Number(st[6]) });
+    out.set(head.slice(h[0].length), { oid: h[2], ctime: ns(st[1], st[2]), mtime: ns(st[3], st[4]), ino: Number(st[5]), size: Number(st[6]) });
   }
   return out;
 }

@@ -203,8 +203,8 @@ async function cachedScan(paths: string[], files: string[], options: ScanOptions
   } as FastScanOptions);
   r.findings.sort(compareFindings);
   save(options.cache, { format: CACHE_FORMAT, key, stampedAt, files: Object.fromEntries(stamps), racy, tokens: r.stats.searchedTokens, hits: r.stats.hits, findings: r.findings, warnings, functions: r.functions, parsed: r.stats.admitted }, options);
-  const stats: ScanStats = { files: files.length, functions: r.functions, ms: Math.round(performance.now() - t0), parsed: r.stats.admitted, rounds: r.stats.rounds.length, cache: old ? 'updated' : 'created' };
-  if (old) Object.assign(stats, { changed: changed.length, hotChanged: hot.length });
+  const since = old ? { changed: changed.length, hotChanged: hot.length } : {};
+  const stats: ScanStats = { files: files.length, functions: r.functions, ms: Math.round(performance.now() - t0), parsed: r.stats.admitted, rounds: r.stats.rounds.length, cache: old ? 'updated' : 'created', ...since };
   return { findings: r.findings, stats };
 }
 

@@ -8,6 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { scan } from '../../../server/src/cli/scan-engine';
 import { gitStamps } from '../../../server/src/cli/git-stamps';
+import { writeLines } from './helpers';
 
 const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.org', ...args], { cwd, encoding: 'utf8' });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -17,10 +18,7 @@ async function repo(body: (dir: string) => Promise<void>): Promise<void> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hp-git-'));
   const dir = path.join(tmp, 'src');
   try {
-    const w = (rel: string, lines: string[]) => {
-      fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-      fs.writeFileSync(path.join(dir, rel), lines.join('\n') + '\n');
-    };
+    const w = (rel: string, lines: string[]) => writeLines(dir, rel, lines);
     w('soc/smp.c', ['int soc_boot_cpu(unsigned int cpu, struct task_struct *idle)', '{', '\tint err = native_cpu_up(cpu, idle);', '', '\tif (err)', '\t\treturn err;', '\treturn xen_smp_intr_init(cpu);', '}']);
     w('soc/irq.c', ['int soc_irq_init(void)', '{', '\treturn 0;', '}']);
     w('lib/sum.c', ['int sum(int a, int b)', '{', '\treturn a + b;', '}']);

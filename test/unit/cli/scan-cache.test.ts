@@ -8,14 +8,11 @@ import * as path from 'path';
 import { scan, type ScanOptions } from '../../../server/src/cli/scan-engine';
 import { changedFiles, type ScanCacheData, type Stamp } from '../../../server/src/cli/scan-cache';
 import { KnowledgeBase } from '../../../server/src/core/kb/kb';
-import { cli } from './helpers';
+import { cli, writeLines } from './helpers';
 
 /** A race that needs a wrapper in one file, the IPI set-up in another and the caller in a third. */
 function writeTree(dir: string): void {
-  const w = (rel: string, lines: string[]) => {
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), lines.join('\n') + '\n');
-  };
+  const w = (rel: string, lines: string[]) => writeLines(dir, rel, lines);
   w('plat/boot.c', ['int plat_start_cpu(unsigned int cpu, struct task_struct *idle)', '{', '\treturn native_cpu_up(cpu, idle);', '}']);
   w('plat/ipi.c', ['int plat_ipis(unsigned int cpu)', '{', '\treturn xen_smp_intr_init(cpu);', '}']);
   w('plat/hotplug.c', [

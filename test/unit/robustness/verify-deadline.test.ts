@@ -4,27 +4,15 @@
 // fuzzer's duplicate-ranges made in run 3120 of seed 2000): every parse costs hundreds of ms of error recovery.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { KnowledgeBase } from '../../../server/src/core/kb/kb';
 import { parseText } from '../../../server/src/core/parse';
 import { AnalysisDeadline, Project } from '../../../server/src/core/project';
 import { fixAll, fixesFor, knownFixes } from '../../../server/src/fix/fixes';
+import { brokenDuplicates } from '../../fuzz/slow-input';
 
-const REPO = path.resolve(__dirname, '..', '..', '..', '..');
-const seed = fs.readFileSync(path.join(REPO, 'test', 'fuzz', 'corpus', 'kick-ap.c'), 'utf8');
 const FILE = '/tmp/hpr-verify-deadline/dup.c';
 
-function duplicates(n: number): string {
-  const a = seed.indexOf('static int pv_cpu_up(');
-  const b = seed.indexOf('static int pv_cpu_up_ok(');
-  const piece = seed.slice(a, b)
-    .replace('\tif (rc)\n\t\treturn rc;\n\n\trc = kick', '\ti, (rc)\n\t\treturn rc;\n\n\trc = kick')
-    .replace('*/\n', '[/\n') + 'st\t';
-  return seed.slice(0, b) + piece.repeat(n) + seed.slice(b);
-}
-
-const text = duplicates(170);
+const text = brokenDuplicates(170);
 const keys = (fs: readonly { code: string; function: string; span: { start: number } }[]) => fs.map((f) => `${f.code}:${f.function}@${f.span.start}`);
 
 function project(): Project {
