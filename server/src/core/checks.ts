@@ -75,7 +75,9 @@ function pairCheck(ctx: Ctx, code: 'HP001' | 'HP003', isFirst: (e: CoreEvent) =>
         const [idStr, cl] = s.split('|');
         const id = +idStr;
         let clean = cl === '1';
-        if (id === n && clean && !evs[n].slice(0, i).some(blocks)) {
+        // In P's node: events before it, and the other events of its own call (a callee's summary has no order;
+        // it reports its own problem), block; a macro use keeps its body's order.
+        if (id === n && clean && !evs[n].some((e, k) => (k < i || (e.callSite === P.callSite && !(P.macro && e.macro))) && blocks(e))) {
           hit = s;
           break;
         }

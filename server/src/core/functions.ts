@@ -4,7 +4,7 @@ import type { KnowledgeBase } from './kb/kb';
 import { Parsed, SyntaxNode, recoveryTrees, findAll, parseText } from './parse';
 import { buildCfg, Cfg, CfgBudgetExceeded, declaratorName, stripParens } from './cfg';
 import { findSelfVars } from './cpu-identity';
-import { CallSite, collectCallSites, spanOf } from './events';
+import { CallSite, collectCallSites, spanOf, type SummaryEffect } from './events';
 
 export interface FnFacts {
   name: string;
@@ -33,6 +33,8 @@ export interface FnFacts {
   synthetic?: boolean;
   /** File, name and exact text: equal keys have equal facts up to a shift of position. */
   key: string;
+  /** Kept from an earlier analysis without its parse (core/frozen.ts): its own summary, never recomputed. */
+  readonly frozen?: { effects: SummaryEffect[]; error?: string };
 }
 
 export interface FieldStore {

@@ -250,6 +250,15 @@ export function identifierPattern(tokens: Iterable<string>): RegExp | undefined 
   return new RegExp(`\\b(?:${list.join('|')})\\b`, 'g');
 }
 
+/** Whether `text` has a match of `pattern`, a global RegExp (identifierPattern): test() alone would start at the
+ *  lastIndex of the previous text's match and could miss. */
+export function hasMatch(pattern: RegExp, text: string): boolean {
+  pattern.lastIndex = 0;
+  const found = pattern.test(text);
+  pattern.lastIndex = 0;
+  return found;
+}
+
 /** Indexes of the regions that contain a match of `pattern`. */
 export function regionsWithMatch(text: string, layout: Layout, pattern: RegExp | undefined): Set<number> {
   const hit = new Set<number>();

@@ -3,6 +3,7 @@ import type { KnowledgeBase } from './kb/kb';
 import { eventsOf, Resolver, SummaryEffect } from './events';
 import { FieldStore, FnFacts, mustNodes } from './functions';
 import { SELF } from './cpu-identity';
+import { NotLoaded } from './frozen';
 
 export type { SummaryEffect } from './events';
 
@@ -78,7 +79,7 @@ export class SummaryTable implements Resolver {
     }
     const out: SummaryEffect[] = [];
     for (const d of defs) mergeInto(out, this.perFn.get(d.key) ?? []);
-    return out.length ? out : undefined;
+    return out.length ? (defs.some((d) => d.synthetic) ? out : out.sort(effectOrder)) : undefined;
   }
 
   fieldTargets(field: string, file?: string): readonly string[] {
@@ -87,6 +88,11 @@ export class SummaryTable implements Resolver {
     // Field names repeat across unrelated structs (`ops->cpu_die`): the stores nearest to the caller win.
     const chosen = file === undefined ? all : nearest(all, (s) => s.file ?? '', file);
     return [...new Set(chosen.map((s) => s.target))];
+  }
+
+  /** The function's own summary (undefined when it is not relevant), and the error that stopped it. */
+  own(f: FnFacts): { effects?: readonly SummaryEffect[]; error?: string } {
+    return { effects: this.perFn.get(f.key), error: this.errors.get(f.key) };
   }
 
   /** Number of functions with a summary entry. */
@@ -229,6 +235,7 @@ export class SummaryTable implements Resolver {
     // In an incremental update the first pass (the changed functions) does not propagate: their callers re-enter
     // below only if the summaries of a changed name differ from before.
     const seedEnd = full ? 0 : queue.length;
+    const seeds = new Set(queue.slice(0, seedEnd).map((f) => f.key));
     const touched = new Set<string>(flipped);
     for (const f of added) touched.add(f.name);
     for (const f of removed) touched.add(f.name);
@@ -240,9 +247,15 @@ export class SummaryTable implements Resolver {
       if (v > MAX_VISITS) return;
       let effects: SummaryEffect[];
       try {
-        effects = effectsOf(f, this);
-        errors.delete(f.key);
+        if (f.frozen) {
+          effects = f.frozen.effects;
+          if (f.frozen.error !== undefined) errors.set(f.key, f.frozen.error);
+        } else {
+          effects = effectsOf(f, this);
+          errors.delete(f.key);
+        }
       } catch (e) {
+        if (e instanceof NotLoaded) throw e;
         // One function's failure must not stop the others: it gets no effects, and an HP900 from the project.
         errors.set(f.key, e instanceof Error ? e.message : String(e));
         effects = [];
@@ -251,12 +264,28 @@ export class SummaryTable implements Resolver {
       if (prev && sig(effects) === sig(prev)) return;
       per.set(f.key, effects);
       touched.add(f.name);
-      if (propagate) for (const c of callersOf(f.name)) enqueue(c);
+      // A changed function stepped before this one saw no entry for it: it goes again, whatever the old summary.
+      for (const c of callersOf(f.name)) if (propagate || seeds.has(c)) enqueue(c);
     };
     let qi = 0;
     for (; qi < seedEnd; qi++) step(queue[qi], false);
     if (!full) {
-      for (const n of touched) if (nameSig(n, oldDefs, oldPer) !== nameSig(n, defs, per)) for (const c of callersOf(n)) enqueue(c);
+      // Kept summaries of the callers (transitively) of what changed may hold each other up through a cycle of
+      // calls, so they start again from no effects: the result is then the least fixpoint, as a full compute's.
+      // That is: the callers of every name whose summaries differ, and of the changed functions if one of them
+      // reaches itself through its callers (its first step read its callers' old summaries).
+      const reset = new Set<string>();
+      const moved = [...touched].filter((n) => nameSig(n, oldDefs, oldPer) !== nameSig(n, defs, per));
+      for (const k of callersClosure(moved, callersOf, byKey)) reset.add(k);
+      const seedNames = new Set(queue.slice(0, seedEnd).map((f) => f.name));
+      const fromSeeds = callersClosure(seedNames, callersOf, byKey);
+      if ([...seeds].some((k) => fromSeeds.has(k))) for (const k of fromSeeds) reset.add(k);
+      for (const k of reset) {
+        per.delete(k);
+        errors.delete(k);
+        touched.add(byKey.get(k)!.name);
+        enqueue(k);
+      }
     }
     for (; qi < queue.length; qi++) step(queue[qi], true);
     let changed = full;
@@ -264,6 +293,25 @@ export class SummaryTable implements Resolver {
     if (changed) this.generation++;
     return changed;
   }
+}
+
+/** Keys of the functions that call one of `names`, directly or through other callers. */
+function callersClosure(names: Iterable<string>, callersOf: (name: string) => Iterable<string>, byKey: Map<string, FnFacts>): Set<string> {
+  const out = new Set<string>();
+  const stack = [...names];
+  const done = new Set(stack);
+  while (stack.length) {
+    for (const k of callersOf(stack.pop()!)) {
+      if (out.has(k)) continue;
+      out.add(k);
+      const name = byKey.get(k)!.name;
+      if (!done.has(name)) {
+        done.add(name);
+        stack.push(name);
+      }
+    }
+  }
+  return out;
 }
 
 /** What relevance depends on: the name and the names and fields called. */
@@ -379,7 +427,15 @@ export function effectsOf(f: FnFacts, r: Resolver): SummaryEffect[] {
       mergeInto(out, [eff]);
     }
   }
-  return out;
+  // A function's effects in one order whatever the order they were found in (through a cycle of calls that order
+  // would depend on where the computation started). A macro keeps its body's order: events of one use may pair.
+  return f.synthetic ? out : out.sort(effectOrder);
+}
+
+function effectOrder(a: SummaryEffect, b: SummaryEffect): number {
+  const x = key(a);
+  const y = key(b);
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 function key(e: SummaryEffect): string {
@@ -392,10 +448,24 @@ function mergeInto(into: SummaryEffect[], add: readonly SummaryEffect[]): void {
     const i = into.findIndex((x) => key(x) === k);
     if (i < 0) {
       if (into.length < MAX_EFFECTS) into.push(e);
-    } else if (into[i].may && !e.may) into[i] = { ...into[i], may: undefined };
+    } else {
+      // Whatever the order effects arrive in: a must beats a may, and the shortest call chain (then the first by
+      // name) is the one shown, so that an incremental update and a full compute agree.
+      let x = into[i];
+      if (x.may && !e.may) x = { ...x, may: undefined };
+      if (betterVia(e.via, x.via)) x = { ...x, via: e.via };
+      into[i] = x;
+    }
   }
 }
 
-function sig(effects: readonly SummaryEffect[]): string {
-  return effects.map((e) => `${key(e)}|${e.may ? 1 : 0}`).join(';');
+function betterVia(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return a.length < b.length;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i];
+  return false;
+}
+
+/** Equal signatures: equal effects as the checks and callers see them. */
+export function sig(effects: readonly SummaryEffect[]): string {
+  return effects.map((e) => `${key(e)}|${e.may ? 1 : 0}|${e.via.join('>')}`).join(';');
 }

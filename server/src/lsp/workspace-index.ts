@@ -5,7 +5,7 @@ import * as path from 'path';
 import picomatch from 'picomatch';
 import { DidChangeWatchedFilesNotification, FileChangeType, WatchKind } from 'vscode-languageserver/node';
 import { AdmissionGate, checkedTokens, relevantNames, type StoreCache } from '../core/admission';
-import { compileTokens, identifierPattern, prefilterFixpoint } from '../core/prefilter';
+import { compileTokens, hasMatch, identifierPattern, prefilterFixpoint } from '../core/prefilter';
 import type { Project } from '../core/project';
 import { searchFiles } from '../cli/scan-workers';
 import { type ServerContext, uriToFile } from './context';
@@ -210,7 +210,7 @@ export function registerWorkspaceIndex(ctx: ServerContext): void {
           // Files parsed earlier in this pass: their calls and stores through fields of the new names.
           if (freshPattern) for (const file of admittedNow) {
             const text = ctx.project().parsed(file)?.text;
-            if (text && freshPattern.test(text)) gate.record(file, text, freshSet, freshPattern);
+            if (text && hasMatch(freshPattern, text)) gate.record(file, text, freshSet, freshPattern);
           }
           // Only hits whose token occurrences can change a finding are parsed (core/admission.ts); the others
           // wait as pending records, parsed later if a summary makes their calls matter.

@@ -138,6 +138,25 @@ test('an edit of a wrapper in one file changes a caller findings in another, and
   assert.deepEqual(p.findings('drivers/acme/up.c').map((f) => f.code), ['HP001']);
 });
 
+test('an edit that removes the origin of an effect in a cycle of calls leaves no summary holding itself up', () => {
+  // d publishes and calls h; h calls d back (and tears down vectors, so both stay relevant); user races through h.
+  // Once d no longer publishes, the kept summaries of d and h ("publishes" through each other) must not survive.
+  const files: Record<string, string> = {
+    'a/d.c': 'int plat_d(unsigned int cpu)\n{\n\tset_cpu_online(cpu, true);\n\tplat_h(cpu);\n\treturn 0;\n}\n',
+    'b/h.c': 'int plat_h(unsigned int cpu)\n{\n\tplat_d(cpu);\n\txen_smp_intr_free(cpu);\n\treturn 0;\n}\n',
+    'c/user.c': 'int plat_user(unsigned int cpu)\n{\n\tplat_h(cpu);\n\txen_smp_intr_init(cpu);\n\treturn 0;\n}\n',
+  };
+  const p = new Project(KnowledgeBase.builtin());
+  for (const [f, t] of Object.entries(files)) p.setFile(f, t);
+  assert.deepEqual(p.findings('c/user.c').map((f) => f.code), ['HP001']);
+  const r = replace(files['a/d.c'], '\tset_cpu_online(cpu, true);\n', '');
+  files['a/d.c'] = r.text;
+  p.setFile('a/d.c', r.text, [r.edit]);
+  assert.deepEqual(shown(p.findings('c/user.c')), fresh(files, 'c/user.c'));
+  assert.deepEqual(p.findings('c/user.c'), []);
+  assert.deepEqual(p.summary('plat_h')?.map((e) => e.role), ['ipi-teardown']);
+});
+
 test('the per-function caches hold only the functions still present, however many edits', () => {
   const n = 30;
   const fns: string[] = [];
