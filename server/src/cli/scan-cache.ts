@@ -7,10 +7,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { KnowledgeBase } from '../core/kb/kb';
 import { compileTokens } from '../core/prefilter';
+import type { FrozenFile } from '../core/frozen';
 import type { Finding } from '../core/types';
 import { gitStamps } from './git-stamps';
 
-export const CACHE_FORMAT = 1;
+export const CACHE_FORMAT = 2;
 export const DEFAULT_CACHE_FILE = '.hotplug-race-cache';
 
 /** size, mtime, ctime, inode (what git and make compare); or `git:<blob id>` when git's index vouches for the file. */
@@ -31,6 +32,8 @@ export interface ScanCacheData {
   warnings: string[];
   functions: number;
   parsed: number;
+  /** Per analysed file, its functions with their summaries (core/frozen.ts), for rescans of the changed files only. */
+  analysis: Record<string, FrozenFile>;
 }
 
 /** A modification this close (ms) to the stamping makes the stamp untrustworthy (racy-git). */
@@ -132,7 +135,7 @@ function isCacheData(d: unknown): d is ScanCacheData {
   return (
     !!x && typeof x === 'object' && x.format === CACHE_FORMAT && typeof x.key === 'string' && typeof x.stampedAt === 'number' &&
     !!x.files && typeof x.files === 'object' && !!x.racy && typeof x.racy === 'object' && [x.tokens, x.hits, x.findings, x.warnings].every(Array.isArray) &&
-    typeof x.functions === 'number' && typeof x.parsed === 'number'
+    typeof x.functions === 'number' && typeof x.parsed === 'number' && !!x.analysis && typeof x.analysis === 'object'
   );
 }
 

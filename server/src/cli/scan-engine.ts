@@ -6,6 +6,7 @@ import { KnowledgeBase } from '../core/kb/kb';
 import type { Finding } from '../core/types';
 import { Project } from '../core/project';
 import { fastScan, type FastScanOptions } from './scan-fast';
+import { deltaScan } from './scan-delta';
 import { trackedByGit } from './git-stamps';
 import { CACHE_FORMAT, cacheKey, cachedSearch, changedFiles, hotChanges, readCache, type ScanCacheData, stampFiles, writeCache } from './scan-cache';
 
@@ -39,6 +40,9 @@ export interface ScanStats {
   /** With a cache: files added, removed or changed since it was written, and how many of them could matter. */
   changed?: number;
   hotChanged?: number;
+  /** With a cache and files that matter changed: whether only those were parsed (scan-delta.ts), and if not, why. */
+  incremental?: boolean;
+  notIncremental?: string;
 }
 
 export interface ScanResult {
@@ -189,6 +193,17 @@ async function cachedScan(paths: string[], files: string[], options: ScanOptions
       return { findings: old.findings, stats };
     }
   }
+  let why: string | undefined;
+  if (old && !rewritten) {
+    const d = await deltaScan(files, paths, old, hot, { kb, maxFileSize: options.maxFileSize ?? DEFAULT_MAX, functionBudgetMs: options.functionBudgetMs, onWarning: options.onWarning, workers: options.workers, search: (options as FastScanOptions).search });
+    if ('findings' in d) {
+      d.findings.sort(compareFindings);
+      save(options.cache, { format: CACHE_FORMAT, key, stampedAt, files: Object.fromEntries(stamps), racy, tokens: d.tokens, hits: d.hits, findings: d.findings, warnings: d.warnings, functions: d.functions, parsed: d.parsed, analysis: d.analysis }, options);
+      const stats: ScanStats = { files: files.length, functions: d.functions, ms: Math.round(performance.now() - t0), parsed: d.parsed, rounds: 0, cache: 'updated', changed: changed.length, hotChanged: hot.length, incremental: true };
+      return { findings: d.findings, stats };
+    }
+    why = d.refused;
+  }
   const warnings: string[] = [];
   const onWarning = (m: string) => {
     warnings.push(m);
@@ -199,11 +214,12 @@ async function cachedScan(paths: string[], files: string[], options: ScanOptions
     followSymlinks: undefined,
     onWarning,
     seedTokens: old?.tokens,
+    keepAnalysis: true,
     searchWith: old && !rewritten ? (raw) => cachedSearch(old, changed, raw) : undefined,
   } as FastScanOptions);
   r.findings.sort(compareFindings);
-  save(options.cache, { format: CACHE_FORMAT, key, stampedAt, files: Object.fromEntries(stamps), racy, tokens: r.stats.searchedTokens, hits: r.stats.hits, findings: r.findings, warnings, functions: r.functions, parsed: r.stats.admitted }, options);
-  const since = old ? { changed: changed.length, hotChanged: hot.length } : {};
+  save(options.cache, { format: CACHE_FORMAT, key, stampedAt, files: Object.fromEntries(stamps), racy, tokens: r.stats.searchedTokens, hits: r.stats.hits, findings: r.findings, warnings, functions: r.functions, parsed: r.stats.admitted, analysis: r.analysis! }, options);
+  const since = old ? { changed: changed.length, hotChanged: hot.length, ...(why ? { incremental: false, notIncremental: why } : {}) } : {};
   const stats: ScanStats = { files: files.length, functions: r.functions, ms: Math.round(performance.now() - t0), parsed: r.stats.admitted, rounds: r.stats.rounds.length, cache: old ? 'updated' : 'created', ...since };
   return { findings: r.findings, stats };
 }

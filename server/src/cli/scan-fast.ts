@@ -7,6 +7,7 @@ import { Project } from '../core/project';
 import { AdmissionGate, checkedTokens, relevantNames, type StoreCache } from '../core/admission';
 import {
   compactText,
+  hasMatch,
   identifierPattern,
   type Layout,
   layoutOf,
@@ -17,6 +18,7 @@ import {
   remapOffset,
 } from '../core/prefilter';
 import type { Finding, Span } from '../core/types';
+import { freezeFile, type FrozenFile } from '../core/frozen';
 import { searchFiles, type SearchBackend, type SearchStats } from './scan-workers';
 
 export interface FastScanOptions {
@@ -28,6 +30,8 @@ export interface FastScanOptions {
   search?: SearchBackend;
   /** Threads for the JS search; 1 = main thread. */
   workers?: number;
+  /** Also return each analysed file's functions with their summaries (the scan cache keeps them). */
+  keepAnalysis?: boolean;
   /** Called after each prefilter round (progress, benchmarks). */
   onRound?: (r: PrefilterRound) => void;
   /** Hand only the regions with a relevant name to the parser (default true). */
@@ -67,7 +71,11 @@ interface Admitted {
 const DEFAULT_MAX = 5 * 1024 * 1024;
 
 /** Analyses `files` (collected by the caller, in scan order) with the prefilter; returns findings per file order. */
-export async function fastScan(files: readonly string[], roots: string[], options: FastScanOptions = {}): Promise<{ findings: Finding[]; loaded: string[]; functions: number; stats: FastScanStats }> {
+export async function fastScan(
+  files: readonly string[],
+  roots: string[],
+  options: FastScanOptions = {},
+): Promise<{ findings: Finding[]; loaded: string[]; functions: number; stats: FastScanStats; analysis?: Record<string, FrozenFile> }> {
   const kb = options.kb ?? KnowledgeBase.builtin();
   const max = options.maxFileSize ?? DEFAULT_MAX;
   const compact = options.compact ?? true;
@@ -82,24 +90,7 @@ export async function fastScan(files: readonly string[], roots: string[], option
   const stores: StoreCache = new Map();
   const gate = options.gate ?? true;
 
-  const load = (file: string): string | undefined => {
-    let buf: Buffer;
-    try {
-      if (fs.statSync(file).size > max) {
-        options.onWarning?.(`${file}: skipped, larger than ${max} bytes`);
-        return undefined;
-      }
-      buf = fs.readFileSync(file);
-    } catch (err) {
-      options.onWarning?.(`${file}: ${(err as Error).message}`);
-      return undefined;
-    }
-    if (buf.includes(0)) {
-      options.onWarning?.(`${file}: skipped, binary file`);
-      return undefined;
-    }
-    return buf.toString('utf8');
-  };
+  const load = (file: string) => readSource(file, max, options.onWarning);
 
   const prepare = (text: string, st?: Admitted): Admitted => {
     if (!compact) return { text, parsedText: text };
@@ -138,7 +129,7 @@ export async function fastScan(files: readonly string[], roots: string[], option
       if (freshPattern) {
         const freshSet = new Set(fresh);
         for (const [file, st] of admitted) {
-          if (!freshPattern.test(st.text)) continue;
+          if (!hasMatch(freshPattern, st.text)) continue;
           admission.record(file, st.text, freshSet, freshPattern);
           if (!st.layout || !st.keep) continue;
           const more = regionsWithMatch(st.text, st.layout, freshPattern);
@@ -192,12 +183,38 @@ export async function fastScan(files: readonly string[], roots: string[], option
     parsedChars += admitted.get(f)!.parsedText.length;
     admittedChars += admitted.get(f)!.text.length;
   }
+  let analysis: Record<string, FrozenFile> | undefined;
+  if (options.keepAnalysis) {
+    analysis = {};
+    for (const f of inOrder) analysis[f] = freezeFile(project.fileSummary(f)!, kb);
+  }
   return {
     findings,
+    analysis,
     loaded: inOrder,
     functions,
     stats: { admitted: inOrder.length, rounds: result.rounds, tokens: result.tokens.length, search: searchStats.backend, parsedChars, admittedChars, searchedTokens: result.tokens, hits: [...hitFiles] },
   };
+}
+
+/** A C file's text; undefined (with a warning) when it is too large, binary or unreadable. */
+export function readSource(file: string, max: number, onWarning?: (message: string) => void): string | undefined {
+  let buf: Buffer;
+  try {
+    if (fs.statSync(file).size > max) {
+      onWarning?.(`${file}: skipped, larger than ${max} bytes`);
+      return undefined;
+    }
+    buf = fs.readFileSync(file);
+  } catch (err) {
+    onWarning?.(`${file}: ${(err as Error).message}`);
+    return undefined;
+  }
+  if (buf.includes(0)) {
+    onWarning?.(`${file}: skipped, binary file`);
+    return undefined;
+  }
+  return buf.toString('utf8');
 }
 
 function sameOrder(a: string[], b: string[]): boolean {

@@ -7,6 +7,7 @@ import { SummaryTable, SummaryEffect } from './summaries';
 import { BudgetExceeded, checkFunction, ROLES_FOR_HOVER } from './checks';
 import { Suppressions } from './suppress';
 import { eventsOf, spanOf, kbEntriesFor, Resolver } from './events';
+import { type FileSummary, type FrozenFile, NotLoaded, thawFile } from './frozen';
 
 export type { TreeEdit } from './parse';
 export type { SummaryEffect } from './summaries';
@@ -94,6 +95,31 @@ export class Project {
     this.invalidate();
   }
 
+  /**
+   * A file kept from an earlier analysis (core/frozen.ts): its functions take part in the summaries with their kept
+   * summaries. Asking for its findings, or anything else that needs its parse, throws NotLoaded.
+   */
+  setFrozenFile(file: string, frozen: FrozenFile): void {
+    const facts = thawFile(file, frozen, this.kb);
+    this.files_.set(file, {
+      get parsed(): Parsed {
+        throw new NotLoaded(file);
+      },
+      facts,
+    });
+    this.fnCache.delete(file);
+    this.invalidate();
+  }
+
+  /** A file's functions with their own summaries, and its stores (to freeze it: core/frozen.ts). */
+  fileSummary(file: string): FileSummary | undefined {
+    const st = this.files_.get(file);
+    if (!st) return undefined;
+    this.ensureSummaries();
+    const facts = this.factsOf(file, st);
+    return { functions: facts.functions.map((fn) => ({ fn, ...this.table.own(fn) })), stores: facts.stores };
+  }
+
   removeFile(file: string): void {
     this.fnCache.delete(file);
     if (this.files_.delete(file)) this.invalidate();
@@ -142,7 +168,7 @@ export class Project {
       out = r.findings;
       complete = r.complete;
     } catch (e) {
-      if (e instanceof AnalysisDeadline) throw e;
+      if (e instanceof AnalysisDeadline || e instanceof NotLoaded) throw e;
       // Never a silent empty result, never a crash: say what happened at the file start.
       out = [internalErrorFinding(file, undefined, fileStart(), e)];
       complete = false;
@@ -306,6 +332,7 @@ export class Project {
       changed = this.table.compute(fns, stores);
       this.summaryError = undefined;
     } catch (e) {
+      if (e instanceof NotLoaded) throw e;
       this.summaryError = errorText(e);
       changed = true;
     }
@@ -375,7 +402,7 @@ export class Project {
           out.push(budgetFinding(fn, this.budget));
         }
       } catch (e) {
-        if (e instanceof AnalysisDeadline) throw e;
+        if (e instanceof AnalysisDeadline || e instanceof NotLoaded) throw e;
         out.push(internalErrorFinding(file, fn, fn.nameSpan, e, 'checking'));
       }
     }

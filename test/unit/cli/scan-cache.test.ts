@@ -85,6 +85,9 @@ test('fixing the race in a file that mattered rescans, with the same findings as
     assert.equal(r.stats.cache, 'updated');
     assert.equal(r.stats.hotChanged, 1);
     assert.equal(r.findings.length, 0);
+    // plat_cpu_up's summary is the same and nothing calls it: only hotplug.c was parsed
+    assert.equal(r.stats.incremental, true);
+    assert.equal(r.stats.parsed, 1);
   });
 });
 
@@ -97,6 +100,7 @@ test('a file that starts naming a relevant function rescans and finds the new ra
     );
     const r = await cachedEqualsFresh([tree], cache);
     assert.equal(r.stats.cache, 'updated');
+    assert.equal(r.stats.incremental, true);
     assert.deepEqual(r.findings.map((f) => `${f.function} ${f.code}`).sort(), ['plat_cpu_up HP001', 'util5 HP001']);
   });
 });
@@ -108,6 +112,9 @@ test('removing a file that mattered rescans', async () => {
     const r = await cachedEqualsFresh([tree], cache);
     assert.equal(r.stats.cache, 'updated');
     assert.equal(r.findings.length, 0);
+    // plat_ipis lost its definition, and hotplug.c calls it: not a rescan of the changed file alone
+    assert.equal(r.stats.incremental, false);
+    assert.match(r.stats.notIncremental!, /1 other file\(s\) name what changed \(plat_ipis\)/);
   });
 });
 

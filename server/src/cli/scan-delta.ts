@@ -1,0 +1,208 @@
+// A rescan that parses only the changed files (scan --cache). Every other file the cached run analysed takes part
+// through its kept summaries (core/frozen.ts), and keeps its cached findings. This is used only when the change
+// cannot reach another file's result; otherwise the caller rescans with the cache's help (docs/performance.md).
+import { KnowledgeBase } from '../core/kb/kb';
+import { CHECKED_ROLES } from '../core/admission';
+import { type FileSummary, type FrozenFile, freezeFile, NotLoaded, thawFile } from '../core/frozen';
+import { Project } from '../core/project';
+import { sig } from '../core/summaries';
+import type { SummaryEffect } from '../core/events';
+import type { FnFacts } from '../core/functions';
+import type { Finding } from '../core/types';
+import { readSource } from './scan-fast';
+import { searchFiles, type SearchBackend } from './scan-workers';
+import type { ScanCacheData } from './scan-cache';
+
+export interface DeltaOptions {
+  kb: KnowledgeBase;
+  maxFileSize: number;
+  functionBudgetMs?: number;
+  onWarning?: (message: string) => void;
+  search?: SearchBackend;
+  workers?: number;
+}
+
+export interface DeltaResult {
+  findings: Finding[];
+  functions: number;
+  analysis: Record<string, FrozenFile>;
+  tokens: string[];
+  hits: string[];
+  warnings: string[];
+  parsed: number;
+}
+
+/** Why the changed files alone could not be rescanned. */
+export interface DeltaRefused {
+  refused: string;
+}
+
+type Def = { name: string; file: string; synthetic?: boolean; isStatic: boolean; effects: readonly SummaryEffect[] };
+
+/**
+ * `files`: the scan's files in scan order; `changed`: the added, removed or modified files that may matter.
+ * Why the result equals a full scan's, when it is returned:
+ * - every definition of a cached token is in a file the cached run analysed, so the changed files' calls resolve
+ *   as in a full scan, to kept summaries;
+ * - a name defined in a changed file, or a field stored there, whose definitions or stores as others see them
+ *   (file, linkage, summary) differ, is named by no other file (a raw search), so no other result moves;
+ * - no kept function that depends on the changed files is called back from them (a kept summary could otherwise
+ *   hold itself up through the old code);
+ * - the changed files call through no token field (the stores nearest to them may not be among the kept files).
+ */
+export async function deltaScan(files: readonly string[], roots: string[], cache: ScanCacheData & { analysis: Record<string, FrozenFile> }, changed: readonly string[], o: DeltaOptions): Promise<DeltaResult | DeltaRefused> {
+  const { kb } = o;
+  const D = new Set(changed);
+  const changedInOrder = [...D].sort();
+  const tokens = new Set(cache.tokens);
+  const warnings: string[] = [];
+  const warn = (m: string) => {
+    warnings.push(m);
+    o.onWarning?.(m);
+  };
+  const project = new Project(kb, { functionBudgetMs: o.functionBudgetMs });
+  const loaded: string[] = [];
+  const kept: string[] = [];
+  for (const f of files) {
+    if (D.has(f)) {
+      const text = readSource(f, o.maxFileSize, warn);
+      if (text === undefined) continue;
+      project.setFile(f, text);
+      loaded.push(f);
+    } else if (cache.analysis[f]) {
+      project.setFrozenFile(f, cache.analysis[f]);
+      kept.push(f);
+    }
+  }
+  try {
+    const now = new Map<string, FileSummary>(loaded.map((f) => [f, project.fileSummary(f)!]));
+    const before = (f: string) => cache.analysis[f] && thawFile(f, cache.analysis[f], kb);
+    const defsBefore: Def[] = [];
+    const storesBefore: [string, string][] = [];
+    const defsNow: Def[] = [];
+    const storesNow: [string, string][] = [];
+    for (const f of changedInOrder) {
+      const b = before(f);
+      if (b) {
+        for (const fn of b.functions) defsBefore.push(defOf(fn, fn.frozen!.effects));
+        for (const s of b.stores) storesBefore.push([s.field, s.target]);
+      }
+      const n = now.get(f);
+      if (n) {
+        for (const { fn, effects } of n.functions) defsNow.push(defOf(fn, effects ?? []));
+        for (const s of n.stores) storesNow.push([s.field, s.target]);
+      }
+    }
+    // Names that have a summary somewhere, before or after: only their definitions and stores can move a result.
+    const matter = new Set(tokens);
+    for (const d of [...defsBefore, ...defsNow]) if (d.effects.length) matter.add(d.name);
+    const moved = new Set<string>();
+    const byName = (defs: Def[]) => group(defs.filter((d) => matter.has(d.name)), (d) => d.name, (d) => `${d.file}|${d.synthetic ? 1 : 0}|${d.isStatic ? 1 : 0}|${sig(d.effects)}`);
+    diff(byName(defsBefore), byName(defsNow), moved);
+    const byField = (stores: [string, string][]) => group(stores.filter(([, t]) => matter.has(t)), ([f]) => f, ([, t]) => t, true);
+    diff(byField(storesBefore), byField(storesNow), moved);
+
+    const fieldTokens = new Set([...tokens, ...kb.tokens()]);
+    for (const f of loaded) {
+      for (const { fn } of now.get(f)!.functions) {
+        const via = [...fn.calledFields].find((x) => fieldTokens.has(x));
+        if (via) return { refused: `${f}: calls through the field \`${via}\`` };
+      }
+    }
+
+    // Kept functions that depend on what the changed files define: none may be called back from those files.
+    const withEffects = new Set(defsNow.filter((d) => d.effects.length).map((d) => d.name));
+    const hotFields = new Set(storesNow.filter(([, t]) => withEffects.has(t)).map(([f]) => f));
+    const keptFns: FnFacts[] = [];
+    const keptStores: [string, string][] = [];
+    for (const f of kept) {
+      const s = project.fileSummary(f)!;
+      for (const { fn } of s.functions) keptFns.push(fn);
+      for (const x of s.stores) keptStores.push([x.field, x.target]);
+    }
+    const dependent = dependents(keptFns, keptStores, withEffects, hotFields);
+    for (const f of loaded) {
+      for (const { fn } of now.get(f)!.functions) {
+        const back = [...fn.calledNames].find((n) => dependent.names.has(n)) ?? [...fn.calledFields].find((x) => dependent.fields.has(x));
+        if (back) return { refused: `${f}: \`${fn.name}\` calls \`${back}\`, which depends on the changed files` };
+      }
+    }
+    if (moved.size) {
+      const rest = files.filter((f) => !D.has(f));
+      const named = await searchFiles(rest, [...moved], { backend: o.search, workers: o.workers, roots }, { backend: 'js-main' });
+      if (named.length) return { refused: `${named.length} other file(s) name what changed (${[...moved].slice(0, 5).join(', ')})` };
+    }
+    // Cached findings that point into a changed file would keep stale positions.
+    const others = cache.findings.filter((x) => !D.has(x.file));
+    if (others.some((x) => x.related.some((r) => D.has(r.file)))) return { refused: 'a kept finding points into a changed file' };
+    const findings = [...others];
+    for (const f of loaded) findings.push(...project.findings(f));
+
+    const analysis: Record<string, FrozenFile> = {};
+    for (const f of files) {
+      if (D.has(f)) {
+        const n = now.get(f);
+        if (n) analysis[f] = freezeFile(n, kb);
+      } else if (cache.analysis[f]) analysis[f] = cache.analysis[f];
+    }
+    // The names a scan of the new tree would search for: the cached ones, and what now has a checked summary.
+    const checked = new Set(defsNow.filter((d) => d.effects.some((e) => CHECKED_ROLES.has(e.role))).map((d) => d.name));
+    const newTokens = new Set([...tokens, ...checked, ...storesNow.filter(([, t]) => checked.has(t)).map(([f]) => f)]);
+    const present = new Set(files);
+    const hits = new Set([...cache.hits.filter((f) => present.has(f)), ...loaded]);
+    const oldWarnings = cache.warnings.filter((w) => !changedInOrder.some((f) => w.startsWith(`${f}: `)));
+    let functions = 0;
+    for (const a of Object.values(analysis)) functions += a.functions.length;
+    return { findings, functions, analysis, tokens: [...newTokens], hits: [...hits], warnings: [...oldWarnings, ...warnings], parsed: loaded.length };
+  } catch (e) {
+    if (e instanceof NotLoaded) return { refused: `the analysis needed the parse of ${e.file}` };
+    throw e;
+  }
+}
+
+function defOf(fn: FnFacts, effects: readonly SummaryEffect[]): Def {
+  return { name: fn.name, file: fn.file, synthetic: fn.synthetic, isStatic: fn.isStatic, effects };
+}
+
+/** Per key, the values in order (or sorted: a multiset). */
+function group<T>(items: T[], key: (x: T) => string, value: (x: T) => string, sorted = false): Map<string, string> {
+  const m = new Map<string, string[]>();
+  for (const x of items) {
+    const k = key(x);
+    const l = m.get(k);
+    if (l) l.push(value(x));
+    else m.set(k, [value(x)]);
+  }
+  return new Map([...m].map(([k, l]) => [k, (sorted ? l.sort() : l).join('\n')]));
+}
+
+function diff(a: Map<string, string>, b: Map<string, string>, out: Set<string>): void {
+  for (const [k, v] of a) if (b.get(k) !== v) out.add(k);
+  for (const k of b.keys()) if (!a.has(k)) out.add(k);
+}
+
+/** Kept functions whose summary can depend on `names` or `fields` (callers, transitively), and the fields that store them. */
+function dependents(fns: FnFacts[], stores: [string, string][], names: Set<string>, fields: Set<string>): { names: Set<string>; fields: Set<string> } {
+  const outNames = new Set<string>();
+  const outFields = new Set<string>();
+  const fieldsOf = new Map<string, string[]>();
+  for (const [f, t] of stores) {
+    const l = fieldsOf.get(t);
+    if (l) l.push(f);
+    else fieldsOf.set(t, [f]);
+  }
+  const done = new Set<FnFacts>();
+  for (let grew = names.size > 0 || fields.size > 0; grew; ) {
+    grew = false;
+    for (const fn of fns) {
+      if (done.has(fn)) continue;
+      const hit = [...fn.calledNames].some((n) => names.has(n) || outNames.has(n)) || [...fn.calledFields].some((x) => fields.has(x) || outFields.has(x));
+      if (!hit) continue;
+      done.add(fn);
+      grew = true;
+      outNames.add(fn.name);
+      for (const f of fieldsOf.get(fn.name) ?? []) outFields.add(f);
+    }
+  }
+  return { names: outNames, fields: outFields };
+}
