@@ -130,8 +130,8 @@ export class Project {
   }
 
   /**
-   * The project's files put in `order` (each once), as a project built in that order would hold them: parses and
-   * per-file facts are kept, summaries and findings are computed again (resolution may depend on the order).
+   * The project's files put in `order` (each once), as a project built in that order would hold them: parses,
+   * per-file facts and summaries are kept, findings are computed again (they may depend on the order).
    */
   reorder(order: readonly string[]): void {
     if (order.length !== this.files_.size || new Set(order).size !== order.length || order.some((f) => !this.files_.has(f))) {
@@ -143,7 +143,8 @@ export class Project {
       states[i].findings = undefined;
       this.files_.set(f, states[i]);
     });
-    this.table = new SummaryTable(this.kb);
+    // Summaries are the same whatever the order (least fixpoint; effects and call chains in one order): the table
+    // stays, and the next compute finds nothing to redo. Findings depend on the order (first set-up site met).
     this.fnCache.clear();
     this.invalidate();
   }

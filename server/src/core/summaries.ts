@@ -152,13 +152,12 @@ export class SummaryTable implements Resolver {
     const removed: FnFacts[] = [];
     for (const [k, f] of byKey) if (!oldByKey.has(k)) added.push(f);
     for (const [k, f] of oldByKey) if (!byKey.has(k)) removed.push(f);
-    if (full) {
-      this.fields = new Map();
-      for (const s of stores) {
-        const l = this.fields.get(s.field);
-        if (l) l.push(s);
-        else this.fields.set(s.field, [s]);
-      }
+    // Rebuilt every time (cheap): the same stores in another file order give their targets in that order.
+    this.fields = new Map();
+    for (const s of stores) {
+      const l = this.fields.get(s.field);
+      if (l) l.push(s);
+      else this.fields.set(s.field, [s]);
     }
     // Relevance depends on each function's name, called names and fields only: when the changed functions have
     // the same of those as the ones they replace, the relevant set carries over.
