@@ -134,7 +134,8 @@ async function cached(tree: string): Promise<void> {
         const f = findingsOf(r);
         const stats = JSON.parse(r.stdout || '{}').stats ?? {};
         if (k === kinds[2]) raceFound &&= !!f?.some((x) => x.file === added && x.code === 'HP001');
-        console.log(`  hotplug-race scan --cache, ${k} #${i + 1}: ${sec(r.wallMs)}, ${mib(r.peakRssKiB)}, exit ${r.code}, cache ${stats.cache}`);
+        const how = stats.incremental ? ', changed files only' : stats.notIncremental ? `, full rescan: ${stats.notIncremental}` : '';
+        console.log(`  hotplug-race scan --cache, ${k} #${i + 1}: ${sec(r.wallMs)}, ${mib(r.peakRssKiB)}, exit ${r.code}, cache ${stats.cache}${how}`);
         fs.rmSync(added, { force: true });
       }
       // the race removed again: an untimed scan brings the cache back to the unchanged tree
