@@ -35,7 +35,13 @@ export interface DeltaResult {
 /** Why the changed files alone could not be rescanned. */
 export interface DeltaRefused {
   refused: string;
+  /** Unchanged files whose parse would lift this refusal (they are rescanned too, next attempt). */
+  widen?: string[];
 }
+
+/** At most this many files are parsed, in at most this many attempts, before the full rescan is preferred. */
+const MAX_FILES = 200;
+const MAX_ATTEMPTS = 6;
 
 type Def = { name: string; file: string; synthetic?: boolean; isStatic: boolean; effects: readonly SummaryEffect[] };
 
@@ -50,16 +56,32 @@ type Def = { name: string; file: string; synthetic?: boolean; isStatic: boolean;
  *   hold itself up through the old code);
  * - the changed files call through no token field (the stores nearest to them may not be among the kept files).
  */
-export async function deltaScan(files: readonly string[], roots: string[], cache: ScanCacheData & { analysis: Record<string, FrozenFile> }, changed: readonly string[], o: DeltaOptions): Promise<DeltaResult | DeltaRefused> {
+export async function deltaScan(files: readonly string[], roots: string[], cache: Cache, changed: readonly string[], o: DeltaOptions): Promise<DeltaResult | DeltaRefused> {
+  // A refusal that other files' parse lifts (they name what changed, or depend on it) widens the set and tries again.
+  let extra: string[] = [];
+  for (let attempt = 1; ; attempt++) {
+    const r = await deltaOnce(files, roots, cache, [...changed, ...extra], o);
+    if ('findings' in r) {
+      for (const w of r.newWarnings) o.onWarning?.(w);
+      return r;
+    }
+    const more = (r.widen ?? []).filter((f) => !changed.includes(f) && !extra.includes(f));
+    if (!more.length) return r;
+    if (attempt >= MAX_ATTEMPTS || changed.length + extra.length + more.length > MAX_FILES) return { refused: `${r.refused}, and more than ${attempt >= MAX_ATTEMPTS ? `${MAX_ATTEMPTS} attempts` : `${MAX_FILES} files`} would be needed` };
+    extra = [...extra, ...more];
+  }
+}
+
+type Cache = ScanCacheData & { analysis: Record<string, FrozenFile> };
+
+/** One attempt with the files `changed` (changed, or unchanged but parsed again) parsed, the others frozen. */
+async function deltaOnce(files: readonly string[], roots: string[], cache: Cache, changed: readonly string[], o: DeltaOptions): Promise<(DeltaResult & { newWarnings: string[] }) | DeltaRefused> {
   const { kb } = o;
   const D = new Set(changed);
   const changedInOrder = [...D].sort();
   const tokens = new Set(cache.tokens);
   const warnings: string[] = [];
-  const warn = (m: string) => {
-    warnings.push(m);
-    o.onWarning?.(m);
-  };
+  const warn = (m: string) => warnings.push(m);
   const project = new Project(kb, { functionBudgetMs: o.functionBudgetMs });
   const loaded: string[] = [];
   const kept: string[] = [];
@@ -101,6 +123,15 @@ export async function deltaScan(files: readonly string[], roots: string[], cache
     diff(byName(defsBefore), byName(defsNow), moved);
     const byField = (stores: [string, string][]) => group(stores.filter(([, t]) => matter.has(t)), ([f]) => f, ([, t]) => t, true);
     diff(byField(storesBefore), byField(storesNow), moved);
+    const keptFns: FnFacts[] = [];
+    const keptStores: [string, string][] = [];
+    for (const f of kept) {
+      const s = project.fileSummary(f)!;
+      for (const { fn } of s.functions) keptFns.push(fn);
+      for (const x of s.stores) keptStores.push([x.field, x.target]);
+    }
+    // A field holding a name whose summaries differ: its callers see the difference without naming that name.
+    for (const [field, target] of [...storesBefore, ...storesNow, ...keptStores]) if (moved.has(target)) moved.add(field);
 
     const fieldTokens = new Set([...tokens, ...kb.tokens()]);
     for (const f of loaded) {
@@ -113,28 +144,22 @@ export async function deltaScan(files: readonly string[], roots: string[], cache
     // Kept functions that depend on what the changed files define: none may be called back from those files.
     const withEffects = new Set(defsNow.filter((d) => d.effects.length).map((d) => d.name));
     const hotFields = new Set(storesNow.filter(([, t]) => withEffects.has(t)).map(([f]) => f));
-    const keptFns: FnFacts[] = [];
-    const keptStores: [string, string][] = [];
-    for (const f of kept) {
-      const s = project.fileSummary(f)!;
-      for (const { fn } of s.functions) keptFns.push(fn);
-      for (const x of s.stores) keptStores.push([x.field, x.target]);
-    }
     const dependent = dependents(keptFns, keptStores, withEffects, hotFields);
     for (const f of loaded) {
       for (const { fn } of now.get(f)!.functions) {
         const back = [...fn.calledNames].find((n) => dependent.names.has(n)) ?? [...fn.calledFields].find((x) => dependent.fields.has(x));
-        if (back) return { refused: `${f}: \`${fn.name}\` calls \`${back}\`, which depends on the changed files` };
+        if (back) return { refused: `${f}: \`${fn.name}\` calls \`${back}\`, which depends on the changed files`, widen: [...dependent.files] };
       }
     }
     if (moved.size) {
       const rest = files.filter((f) => !D.has(f));
       const named = await searchFiles(rest, [...moved], { backend: o.search, workers: o.workers, roots }, { backend: 'js-main' });
-      if (named.length) return { refused: `${named.length} other file(s) name what changed (${[...moved].slice(0, 5).join(', ')})` };
+      if (named.length) return { refused: `${named.length} other file(s) name what changed (${[...moved].slice(0, 5).join(', ')})`, widen: named };
     }
     // Cached findings that point into a changed file would keep stale positions.
     const others = cache.findings.filter((x) => !D.has(x.file));
-    if (others.some((x) => x.related.some((r) => D.has(r.file)))) return { refused: 'a kept finding points into a changed file' };
+    const pointing = others.filter((x) => x.related.some((r) => D.has(r.file)));
+    if (pointing.length) return { refused: 'a kept finding points into a changed file', widen: [...new Set(pointing.map((x) => x.file))] };
     const findings = [...others];
     for (const f of loaded) findings.push(...project.findings(f));
 
@@ -153,9 +178,9 @@ export async function deltaScan(files: readonly string[], roots: string[], cache
     const oldWarnings = cache.warnings.filter((w) => !changedInOrder.some((f) => w.startsWith(`${f}: `)));
     let functions = 0;
     for (const a of Object.values(analysis)) functions += a.functions.length;
-    return { findings, functions, analysis, tokens: [...newTokens], hits: [...hits], warnings: [...oldWarnings, ...warnings], parsed: loaded.length };
+    return { findings, functions, analysis, tokens: [...newTokens], hits: [...hits], warnings: [...oldWarnings, ...warnings], parsed: loaded.length, newWarnings: warnings };
   } catch (e) {
-    if (e instanceof NotLoaded) return { refused: `the analysis needed the parse of ${e.file}` };
+    if (e instanceof NotLoaded) return { refused: `the analysis needed the parse of ${e.file}`, widen: [e.file] };
     throw e;
   }
 }
@@ -182,8 +207,9 @@ function diff(a: Map<string, string>, b: Map<string, string>, out: Set<string>):
 }
 
 /** Kept functions whose summary can depend on `names` or `fields` (callers, transitively), and the fields that store them. */
-function dependents(fns: FnFacts[], stores: [string, string][], names: Set<string>, fields: Set<string>): { names: Set<string>; fields: Set<string> } {
+function dependents(fns: FnFacts[], stores: [string, string][], names: Set<string>, fields: Set<string>): { names: Set<string>; fields: Set<string>; files: Set<string> } {
   const outNames = new Set<string>();
+  const files = new Set<string>();
   const outFields = new Set<string>();
   const fieldsOf = new Map<string, string[]>();
   for (const [f, t] of stores) {
@@ -200,9 +226,10 @@ function dependents(fns: FnFacts[], stores: [string, string][], names: Set<strin
       if (!hit) continue;
       done.add(fn);
       grew = true;
+      files.add(fn.file);
       outNames.add(fn.name);
       for (const f of fieldsOf.get(fn.name) ?? []) outFields.add(f);
     }
   }
-  return { names: outNames, fields: outFields };
+  return { names: outNames, fields: outFields, files };
 }
