@@ -40,8 +40,8 @@ export interface DeltaRefused {
 }
 
 /** At most this many files are parsed, in at most this many attempts, before the full rescan is preferred. */
-const MAX_FILES = 200;
-const MAX_ATTEMPTS = 6;
+const MAX_FILES = 64;
+const MAX_ATTEMPTS = 4;
 
 type Def = { name: string; file: string; synthetic?: boolean; isStatic: boolean; effects: readonly SummaryEffect[] };
 
@@ -60,7 +60,7 @@ export async function deltaScan(files: readonly string[], roots: string[], cache
   // A refusal that other files' parse lifts (they name what changed, or depend on it) widens the set and tries again.
   let extra: string[] = [];
   for (let attempt = 1; ; attempt++) {
-    const r = await deltaOnce(files, roots, cache, [...changed, ...extra], o);
+    const r = await deltaOnce(files, roots, cache, [...changed, ...extra], new Set(changed), o);
     if ('findings' in r) {
       for (const w of r.newWarnings) o.onWarning?.(w);
       return r;
@@ -75,7 +75,7 @@ export async function deltaScan(files: readonly string[], roots: string[], cache
 type Cache = ScanCacheData & { analysis: Record<string, FrozenFile> };
 
 /** One attempt with the files `changed` (changed, or unchanged but parsed again) parsed, the others frozen. */
-async function deltaOnce(files: readonly string[], roots: string[], cache: Cache, changed: readonly string[], o: DeltaOptions): Promise<(DeltaResult & { newWarnings: string[] }) | DeltaRefused> {
+async function deltaOnce(files: readonly string[], roots: string[], cache: Cache, changed: readonly string[], edited: ReadonlySet<string>, o: DeltaOptions): Promise<(DeltaResult & { newWarnings: string[] }) | DeltaRefused> {
   const { kb } = o;
   const D = new Set(changed);
   const changedInOrder = [...D].sort();
@@ -133,10 +133,14 @@ async function deltaOnce(files: readonly string[], roots: string[], cache: Cache
     // A field holding a name whose summaries differ: its callers see the difference without naming that name.
     for (const [field, target] of [...storesBefore, ...storesNow, ...keptStores]) if (moved.has(target)) moved.add(field);
 
+    // A new call through a token field: the stores nearest to it may be in files the cached run did not analyse
+    // (it analysed the ones nearest to every caller it found: the unchanged files, and this file before the change).
     const fieldTokens = new Set([...tokens, ...kb.tokens()]);
     for (const f of loaded) {
+      if (!edited.has(f)) continue;
+      const known = new Set((cache.analysis[f]?.functions ?? []).flatMap((x) => x.fields));
       for (const { fn } of now.get(f)!.functions) {
-        const via = [...fn.calledFields].find((x) => fieldTokens.has(x));
+        const via = [...fn.calledFields].find((x) => fieldTokens.has(x) && !known.has(x));
         if (via) return { refused: `${f}: calls through the field \`${via}\`` };
       }
     }
@@ -145,12 +149,16 @@ async function deltaOnce(files: readonly string[], roots: string[], cache: Cache
     const withEffects = new Set(defsNow.filter((d) => d.effects.length).map((d) => d.name));
     const hotFields = new Set(storesNow.filter(([, t]) => withEffects.has(t)).map(([f]) => f));
     const dependent = dependents(keptFns, keptStores, withEffects, hotFields);
+    let back: string | undefined;
     for (const f of loaded) {
       for (const { fn } of now.get(f)!.functions) {
-        const back = [...fn.calledNames].find((n) => dependent.names.has(n)) ?? [...fn.calledFields].find((x) => dependent.fields.has(x));
-        if (back) return { refused: `${f}: \`${fn.name}\` calls \`${back}\`, which depends on the changed files`, widen: [...dependent.files] };
+        const n = [...fn.calledNames].find((x) => dependent.names.has(x)) ?? [...fn.calledFields].find((x) => dependent.fields.has(x));
+        if (n && !back) back = `${f}: \`${fn.name}\` calls \`${n}\`, which depends on the changed files`;
       }
     }
+    // Called back: the changed files' summaries must come out the same with those kept summaries emptied, so that
+    // they do not rest on them (then the kept ones are still the least fixpoint: nothing they read has moved).
+    if (back && !grounded(files, cache, D, loaded, now, dependent.keys, o)) return { refused: back, widen: calledBack(loaded, now, keptFns, keptStores, dependent.keys) };
     if (moved.size) {
       const rest = files.filter((f) => !D.has(f));
       const named = await searchFiles(rest, [...moved], { backend: o.search, workers: o.workers, roots }, { backend: 'js-main' });
@@ -185,6 +193,60 @@ async function deltaOnce(files: readonly string[], roots: string[], cache: Cache
   }
 }
 
+/** Files of the kept functions in `among` that the changed files reach by their calls, directly or through kept ones. */
+function calledBack(loaded: string[], now: Map<string, FileSummary>, fns: FnFacts[], stores: [string, string][], among: Set<string>): string[] {
+  const byName = new Map<string, FnFacts[]>();
+  for (const fn of fns) {
+    const l = byName.get(fn.name);
+    if (l) l.push(fn);
+    else byName.set(fn.name, [fn]);
+  }
+  const targets = new Map<string, string[]>();
+  for (const [f, t] of stores) {
+    const l = targets.get(f);
+    if (l) l.push(t);
+    else targets.set(f, [t]);
+  }
+  const seen = new Set<FnFacts>();
+  const stack: FnFacts[] = [];
+  const visit = (fn: FnFacts) => {
+    for (const n of [...fn.calledNames, ...[...fn.calledFields].flatMap((x) => targets.get(x) ?? [])]) {
+      for (const g of byName.get(n) ?? []) if (!seen.has(g)) {
+        seen.add(g);
+        stack.push(g);
+      }
+    }
+  };
+  for (const f of loaded) for (const { fn } of now.get(f)!.functions) visit(fn);
+  while (stack.length) visit(stack.pop()!);
+  return [...new Set([...seen].filter((g) => among.has(g.key)).map((g) => g.file))];
+}
+
+/** Whether the changed files' summaries are the same with the kept summaries of `emptied` (FnFacts keys) dropped. */
+function grounded(files: readonly string[], cache: Cache, D: Set<string>, loaded: string[], now: Map<string, FileSummary>, emptied: Set<string>, o: DeltaOptions): boolean {
+  const p = new Project(o.kb, { functionBudgetMs: o.functionBudgetMs });
+  const texts = new Map<string, string>();
+  for (const f of files) {
+    if (D.has(f)) {
+      if (!loaded.includes(f)) continue;
+      const text = readSource(f, o.maxFileSize);
+      if (text === undefined) return false;
+      texts.set(f, text);
+      p.setFile(f, text);
+    } else if (cache.analysis[f]) {
+      const a = cache.analysis[f];
+      const keys = thawFile(f, a, o.kb).functions.map((x) => x.key);
+      p.setFrozenFile(f, { ...a, functions: a.functions.map((x, i) => (emptied.has(keys[i]) ? { ...x, effects: undefined } : x)) });
+    }
+  }
+  for (const f of loaded) {
+    const a = now.get(f)!.functions;
+    const b = p.fileSummary(f)!.functions;
+    if (a.length !== b.length || a.some((x, i) => sig(x.effects ?? []) !== sig(b[i].effects ?? []))) return false;
+  }
+  return true;
+}
+
 function defOf(fn: FnFacts, effects: readonly SummaryEffect[]): Def {
   return { name: fn.name, file: fn.file, synthetic: fn.synthetic, isStatic: fn.isStatic, effects };
 }
@@ -207,9 +269,10 @@ function diff(a: Map<string, string>, b: Map<string, string>, out: Set<string>):
 }
 
 /** Kept functions whose summary can depend on `names` or `fields` (callers, transitively), and the fields that store them. */
-function dependents(fns: FnFacts[], stores: [string, string][], names: Set<string>, fields: Set<string>): { names: Set<string>; fields: Set<string>; files: Set<string> } {
+function dependents(fns: FnFacts[], stores: [string, string][], names: Set<string>, fields: Set<string>): { names: Set<string>; fields: Set<string>; files: Set<string>; keys: Set<string> } {
   const outNames = new Set<string>();
   const files = new Set<string>();
+  const keys = new Set<string>();
   const outFields = new Set<string>();
   const fieldsOf = new Map<string, string[]>();
   for (const [f, t] of stores) {
@@ -227,9 +290,10 @@ function dependents(fns: FnFacts[], stores: [string, string][], names: Set<strin
       done.add(fn);
       grew = true;
       files.add(fn.file);
+      keys.add(fn.key);
       outNames.add(fn.name);
       for (const f of fieldsOf.get(fn.name) ?? []) outFields.add(f);
     }
   }
-  return { names: outNames, fields: outFields, files };
+  return { names: outNames, fields: outFields, files, keys };
 }
