@@ -125,6 +125,8 @@ export function readCache(file: string, key: string): { data?: ScanCacheData; pr
   } catch {
     return { problem: `the cache ${file} is not valid JSON; scanning afresh` };
   }
+  // A cache of another format (an older hotplug-race): replaced without a word, like one of another build.
+  if (data && typeof data === 'object' && typeof data.format === 'number' && data.format !== CACHE_FORMAT && typeof data.key === 'string') return {};
   if (!isCacheData(data)) return { problem: `the cache ${file} is not a hotplug-race cache; scanning afresh` };
   if (data.key !== key) return {}; // another build, knowledge base or option set: silently rebuilt
   return { data };

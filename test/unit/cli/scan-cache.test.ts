@@ -149,6 +149,13 @@ test('another knowledge base or option set does not reuse the cache', async () =
     assert.equal(r.stats.cache, 'created');
     const m = await scan([tree], { cache, maxFileSize: 1000 });
     assert.equal(m.stats.cache, 'created');
+    // a cache of an older format (an earlier hotplug-race) is replaced without a warning
+    const old = JSON.parse(fs.readFileSync(cache, 'utf8')) as ScanCacheData;
+    fs.writeFileSync(cache, JSON.stringify({ ...old, format: 1, analysis: undefined }));
+    const warnings: string[] = [];
+    const o = await scan([tree], { cache, maxFileSize: 1000, onWarning: (w) => warnings.push(w) });
+    assert.equal(o.stats.cache, 'created');
+    assert.deepEqual(warnings, []);
   });
 });
 
