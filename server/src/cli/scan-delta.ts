@@ -47,14 +47,14 @@ type Def = { name: string; file: string; synthetic?: boolean; isStatic: boolean;
 
 /**
  * `files`: the scan's files in scan order; `changed`: the added, removed or modified files that may matter.
- * Why the result equals a full scan's, when it is returned:
- * - every definition of a cached token is in a file the cached run analysed, so the changed files' calls resolve
+ * Why the result equals a full scan's, when it is returned (docs/performance.md, item 7):
+ * - every definition of a cached token is in a file the cached run analysed, so the parsed files' calls resolve
  *   as in a full scan, to kept summaries;
- * - a name defined in a changed file, or a field stored there, whose definitions or stores as others see them
- *   (file, linkage, summary) differ, is named by no other file (a raw search), so no other result moves;
- * - no kept function that depends on the changed files is called back from them (a kept summary could otherwise
- *   hold itself up through the old code);
- * - the changed files call through no token field (the stores nearest to them may not be among the kept files).
+ * - a name defined in a parsed file, or a field stored there (or holding such a name), whose definitions or stores
+ *   as others see them (file, linkage, summary) differ, is named by no other file (a raw search);
+ * - a kept function that depends on the parsed files and that they call back does not hold their summaries up
+ *   (they come out the same with its summary emptied);
+ * - a changed file makes no new call through a token field (the stores nearest to it may not be among the kept).
  */
 export async function deltaScan(files: readonly string[], roots: string[], cache: Cache, changed: readonly string[], o: DeltaOptions): Promise<DeltaResult | DeltaRefused> {
   // A refusal that other files' parse lifts (they name what changed, or depend on it) widens the set and tries again.
