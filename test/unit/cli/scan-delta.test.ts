@@ -90,6 +90,22 @@ test('a changed summary reaches the callers of the fields it is stored in, thoug
   });
 });
 
+test('edits to the bundled samples (every rule, HP004 included): only the edited file is parsed, same findings', async () => {
+  await withDir(async (tree, cache) => {
+    fs.cpSync(path.join(__dirname, '..', '..', '..', '..', 'samples'), tree, { recursive: true });
+    const first = await cachedEqualsFresh(tree, cache);
+    assert.deepEqual([...new Set(first.findings.map((f) => f.code))].sort(), ['HP001', 'HP002', 'HP003', 'HP004']);
+    for (const rel of ['drivers/irqchip/irq-acme-ipi.c', 'arch/x86/xen/smp_hvm.c']) {
+      const file = path.join(tree, rel);
+      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('{\n', '{\n\tpr_debug("reviewed\\n");\n'));
+      const r = await cachedEqualsFresh(tree, cache);
+      assert.equal(r.stats.incremental, true, `${rel}: ${r.stats.notIncremental}`);
+      assert.equal(r.stats.parsed, 1);
+      assert.equal(r.findings.length, first.findings.length);
+    }
+  });
+});
+
 /** mulberry32: a small seeded PRNG, so a failing step can be replayed. */
 function prng(seed: number): () => number {
   return () => {
