@@ -195,18 +195,8 @@ async function deltaOnce(files: readonly string[], roots: string[], cache: Cache
 
 /** Files of the kept functions in `among` that the changed files reach by their calls, directly or through kept ones. */
 function calledBack(loaded: string[], now: Map<string, FileSummary>, fns: FnFacts[], stores: [string, string][], among: Set<string>): string[] {
-  const byName = new Map<string, FnFacts[]>();
-  for (const fn of fns) {
-    const l = byName.get(fn.name);
-    if (l) l.push(fn);
-    else byName.set(fn.name, [fn]);
-  }
-  const targets = new Map<string, string[]>();
-  for (const [f, t] of stores) {
-    const l = targets.get(f);
-    if (l) l.push(t);
-    else targets.set(f, [t]);
-  }
+  const byName = groupBy(fns, (fn) => fn.name, (fn) => fn);
+  const targets = groupBy(stores, ([f]) => f, ([, t]) => t);
   const seen = new Set<FnFacts>();
   const stack: FnFacts[] = [];
   const visit = (fn: FnFacts) => {
@@ -247,20 +237,25 @@ function grounded(files: readonly string[], cache: Cache, D: Set<string>, loaded
   return true;
 }
 
-function defOf(fn: FnFacts, effects: readonly SummaryEffect[]): Def {
-  return { name: fn.name, file: fn.file, synthetic: fn.synthetic, isStatic: fn.isStatic, effects };
-}
-
-/** Per key, the values in order (or sorted: a multiset). */
-function group<T>(items: T[], key: (x: T) => string, value: (x: T) => string, sorted = false): Map<string, string> {
-  const m = new Map<string, string[]>();
+/** Values grouped by key, in the order met. */
+function groupBy<T, V>(items: Iterable<T>, key: (x: T) => string, value: (x: T) => V): Map<string, V[]> {
+  const m = new Map<string, V[]>();
   for (const x of items) {
     const k = key(x);
     const l = m.get(k);
     if (l) l.push(value(x));
     else m.set(k, [value(x)]);
   }
-  return new Map([...m].map(([k, l]) => [k, (sorted ? l.sort() : l).join('\n')]));
+  return m;
+}
+
+function defOf(fn: FnFacts, effects: readonly SummaryEffect[]): Def {
+  return { name: fn.name, file: fn.file, synthetic: fn.synthetic, isStatic: fn.isStatic, effects };
+}
+
+/** Per key, the values in order (or sorted: a multiset). */
+function group<T>(items: T[], key: (x: T) => string, value: (x: T) => string, sorted = false): Map<string, string> {
+  return new Map([...groupBy(items, key, value)].map(([k, l]) => [k, (sorted ? l.sort() : l).join('\n')]));
 }
 
 function diff(a: Map<string, string>, b: Map<string, string>, out: Set<string>): void {
@@ -274,12 +269,7 @@ function dependents(fns: FnFacts[], stores: [string, string][], names: Set<strin
   const files = new Set<string>();
   const keys = new Set<string>();
   const outFields = new Set<string>();
-  const fieldsOf = new Map<string, string[]>();
-  for (const [f, t] of stores) {
-    const l = fieldsOf.get(t);
-    if (l) l.push(f);
-    else fieldsOf.set(t, [f]);
-  }
+  const fieldsOf = groupBy(stores, ([, t]) => t, ([f]) => f);
   const done = new Set<FnFacts>();
   for (let grew = names.size > 0 || fields.size > 0; grew; ) {
     grew = false;
