@@ -3,7 +3,7 @@
 // cannot reach another file's result; otherwise the caller rescans with the cache's help (docs/performance.md).
 import { KnowledgeBase } from '../core/kb/kb';
 import { CHECKED_ROLES } from '../core/admission';
-import { type FileSummary, type FrozenFile, freezeFile, NotLoaded, thawFile } from '../core/frozen';
+import { type FileSummary, type FrozenFile, freezeFile, frozenKey, NotLoaded, thawFile } from '../core/frozen';
 import { Project } from '../core/project';
 import { sig } from '../core/summaries';
 import type { SummaryEffect } from '../core/events';
@@ -83,19 +83,20 @@ async function deltaOnce(files: readonly string[], roots: string[], cache: Cache
   const warnings: string[] = [];
   const warn = (m: string) => warnings.push(m);
   const project = new Project(kb, { functionBudgetMs: o.functionBudgetMs });
-  const loaded: string[] = [];
+  const texts = new Map<string, string>();
   const kept: string[] = [];
   for (const f of files) {
     if (D.has(f)) {
       const text = readSource(f, o.maxFileSize, warn);
       if (text === undefined) continue;
       project.setFile(f, text);
-      loaded.push(f);
+      texts.set(f, text);
     } else if (cache.analysis[f]) {
       project.setFrozenFile(f, cache.analysis[f]);
       kept.push(f);
     }
   }
+  const loaded = [...texts.keys()];
   try {
     const now = new Map<string, FileSummary>(loaded.map((f) => [f, project.fileSummary(f)!]));
     const before = (f: string) => cache.analysis[f] && thawFile(f, cache.analysis[f], kb);
@@ -158,7 +159,7 @@ async function deltaOnce(files: readonly string[], roots: string[], cache: Cache
     }
     // Called back: the changed files' summaries must come out the same with those kept summaries emptied, so that
     // they do not rest on them (then the kept ones are still the least fixpoint: nothing they read has moved).
-    if (back && !grounded(files, cache, D, loaded, now, dependent.keys, o)) return { refused: back, widen: calledBack(loaded, now, keptFns, keptStores, dependent.keys) };
+    if (back && !grounded(files, cache, texts, new Set(kept), now, dependent.fns, o)) return { refused: back, widen: calledBack(loaded, now, keptFns, keptStores, dependent.fns) };
     if (moved.size) {
       const rest = files.filter((f) => !D.has(f));
       const named = await searchFiles(rest, [...moved], { backend: o.search, workers: o.workers, roots }, { backend: 'js-main' });
@@ -194,7 +195,7 @@ async function deltaOnce(files: readonly string[], roots: string[], cache: Cache
 }
 
 /** Files of the kept functions in `among` that the changed files reach by their calls, directly or through kept ones. */
-function calledBack(loaded: string[], now: Map<string, FileSummary>, fns: FnFacts[], stores: [string, string][], among: Set<string>): string[] {
+function calledBack(loaded: string[], now: Map<string, FileSummary>, fns: FnFacts[], stores: [string, string][], among: ReadonlySet<FnFacts>): string[] {
   const byName = groupBy(fns, (fn) => fn.name, (fn) => fn);
   const targets = groupBy(stores, ([f]) => f, ([, t]) => t);
   const seen = new Set<FnFacts>();
@@ -209,30 +210,24 @@ function calledBack(loaded: string[], now: Map<string, FileSummary>, fns: FnFact
   };
   for (const f of loaded) for (const { fn } of now.get(f)!.functions) visit(fn);
   while (stack.length) visit(stack.pop()!);
-  return [...new Set([...seen].filter((g) => among.has(g.key)).map((g) => g.file))];
+  return [...new Set([...seen].filter((g) => among.has(g)).map((g) => g.file))];
 }
 
-/** Whether the changed files' summaries are the same with the kept summaries of `emptied` (FnFacts keys) dropped. */
-function grounded(files: readonly string[], cache: Cache, D: Set<string>, loaded: string[], now: Map<string, FileSummary>, emptied: Set<string>, o: DeltaOptions): boolean {
+/** Whether the parsed files' summaries are the same with the kept summaries of `emptied` dropped. */
+function grounded(files: readonly string[], cache: Cache, texts: Map<string, string>, kept: ReadonlySet<string>, now: Map<string, FileSummary>, emptied: ReadonlySet<FnFacts>, o: DeltaOptions): boolean {
   const p = new Project(o.kb, { functionBudgetMs: o.functionBudgetMs });
-  const texts = new Map<string, string>();
+  const keys = new Set([...emptied].map((fn) => fn.key));
   for (const f of files) {
-    if (D.has(f)) {
-      if (!loaded.includes(f)) continue;
-      const text = readSource(f, o.maxFileSize);
-      if (text === undefined) return false;
-      texts.set(f, text);
-      p.setFile(f, text);
-    } else if (cache.analysis[f]) {
+    const text = texts.get(f);
+    if (text !== undefined) p.setFile(f, text);
+    else if (kept.has(f)) {
       const a = cache.analysis[f];
-      const keys = thawFile(f, a, o.kb).functions.map((x) => x.key);
-      p.setFrozenFile(f, { ...a, functions: a.functions.map((x, i) => (emptied.has(keys[i]) ? { ...x, effects: undefined } : x)) });
+      p.setFrozenFile(f, { ...a, functions: a.functions.map((x, i) => (keys.has(frozenKey(f, x.name, i)) ? { ...x, effects: undefined } : x)) });
     }
   }
-  for (const f of loaded) {
-    const a = now.get(f)!.functions;
+  for (const [f, n] of now) {
     const b = p.fileSummary(f)!.functions;
-    if (a.length !== b.length || a.some((x, i) => sig(x.effects ?? []) !== sig(b[i].effects ?? []))) return false;
+    if (n.functions.length !== b.length || n.functions.some((x, i) => sig(x.effects ?? []) !== sig(b[i].effects ?? []))) return false;
   }
   return true;
 }
@@ -263,11 +258,9 @@ function diff(a: Map<string, string>, b: Map<string, string>, out: Set<string>):
   for (const k of b.keys()) if (!a.has(k)) out.add(k);
 }
 
-/** Kept functions whose summary can depend on `names` or `fields` (callers, transitively), and the fields that store them. */
-function dependents(fns: FnFacts[], stores: [string, string][], names: Set<string>, fields: Set<string>): { names: Set<string>; fields: Set<string>; files: Set<string>; keys: Set<string> } {
+/** Kept functions whose summary can depend on `names` or `fields` (callers, transitively), their names, and the fields that store them. */
+function dependents(fns: FnFacts[], stores: [string, string][], names: Set<string>, fields: Set<string>): { names: Set<string>; fields: Set<string>; fns: Set<FnFacts> } {
   const outNames = new Set<string>();
-  const files = new Set<string>();
-  const keys = new Set<string>();
   const outFields = new Set<string>();
   const fieldsOf = groupBy(stores, ([, t]) => t, ([f]) => f);
   const done = new Set<FnFacts>();
@@ -279,11 +272,9 @@ function dependents(fns: FnFacts[], stores: [string, string][], names: Set<strin
       if (!hit) continue;
       done.add(fn);
       grew = true;
-      files.add(fn.file);
-      keys.add(fn.key);
       outNames.add(fn.name);
       for (const f of fieldsOf.get(fn.name) ?? []) outFields.add(f);
     }
   }
-  return { names: outNames, fields: outFields, files, keys };
+  return { names: outNames, fields: outFields, fns: done };
 }

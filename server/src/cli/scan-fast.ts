@@ -83,7 +83,7 @@ export async function fastScan(
   const admitted = new Map<string, Admitted>();
   const skipped = new Set<string>();
   const order = new Map(files.map((f, i) => [f, i]));
-  const scratch = new Project(kb, { functionBudgetMs: options.functionBudgetMs });
+  const project = new Project(kb, { functionBudgetMs: options.functionBudgetMs });
   let pattern: RegExp | undefined;
   const seenTokens = new Set<string>();
   /** Per admitted file: its `field = function` stores (cached until its parsed text changes). */
@@ -108,7 +108,7 @@ export async function fastScan(
     const st = prepare(text);
     admitted.set(file, st);
     admission.admitted(file);
-    scratch.setFile(file, st.parsedText);
+    project.setFile(file, st.parsedText);
   };
 
   const raw = (rest: readonly string[], fresh: readonly string[]) => searchFiles(rest, fresh, { backend: options.search, workers: options.workers, roots }, searchStats);
@@ -137,7 +137,7 @@ export async function fastScan(
           const keep = new Set([...st.keep, ...more]);
           const next: Admitted = { text: st.text, layout: st.layout, keep, parsedText: compactText(st.text, st.layout, keep) };
           admitted.set(file, next);
-          scratch.setFile(file, next.parsedText);
+          project.setFile(file, next.parsedText);
         }
       }
       // The hits: parse what can matter now, keep the rest as pending records.
@@ -159,17 +159,16 @@ export async function fastScan(
       // calls now resolve to something with events.
       for (;;) {
         for (const [file, text] of queue) if (!admitted.has(file)) admitFile(file, text);
-        queue = admission.due((f) => admitted.has(f), () => scratch.resolver()).map((f) => [f, undefined]);
+        queue = admission.due((f) => admitted.has(f), () => project.resolver()).map((f) => [f, undefined]);
         if (queue.length === 0) break;
       }
-      const names = relevantNames(scratch, admitted.keys(), stores);
+      const names = relevantNames(project, admitted.keys(), stores);
       return { names, evicted: hits.filter((f) => !admitted.has(f)) };
     },
   }, options.onRound);
 
   // The project proper, with files in scan order (the analysis reports the first set-up site it meets).
   const inOrder = [...admitted.keys()].sort((a, b) => order.get(a)! - order.get(b)!);
-  const project = scratch;
   if (!sameOrder(project.files(), inOrder)) project.reorder(inOrder);
   const lineStarts = new Map<string, number[]>();
   for (const [f, st] of admitted) if (st.parsedText !== st.text) lineStarts.set(f, lineStartsOf(st.text));

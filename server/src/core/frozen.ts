@@ -60,6 +60,11 @@ export function thawFile(file: string, f: FrozenFile, kb: KnowledgeBase): { func
   return { functions, stores: f.stores.map(([field, target]) => ({ field, target, file })) };
 }
 
+/** The key of a file's `index`-th frozen function (FnFacts.key; never equal to a parsed function's). */
+export function frozenKey(file: string, name: string, index: number): string {
+  return `${file}\0${name}\0#frozen${index}`;
+}
+
 const NOWHERE: Span = { start: 0, end: 0, startLine: 0, startCol: 0, endLine: 0, endCol: 0 };
 
 class FrozenFacts implements FnFacts {
@@ -80,7 +85,7 @@ class FrozenFacts implements FnFacts {
     kb: KnowledgeBase,
   ) {
     this.name = x.name;
-    this.key = `${file}\0${x.name}\0#frozen${index}`;
+    this.key = frozenKey(file, x.name, index);
     this.isStatic = !!x.isStatic;
     if (x.synthetic) this.synthetic = true;
     this.calledNames = new Set(x.calls);

@@ -66,7 +66,7 @@ interface FileState {
 
 export class Project {
   private readonly files_ = new Map<string, FileState>();
-  private table: SummaryTable;
+  private readonly table: SummaryTable;
   private summariesDirty = true;
   /**
    * Findings per file, then per function text and dependency signature; reused with shifted positions when the
