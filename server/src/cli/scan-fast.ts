@@ -20,13 +20,15 @@ import {
 import type { Finding, Span } from '../core/types';
 import { freezeFile, type FrozenFile } from '../core/frozen';
 import { searchFiles, type SearchBackend, type SearchStats } from './scan-workers';
+import { WordIndex, wordIndexBinary } from './word-index';
 
 export interface FastScanOptions {
   kb?: KnowledgeBase;
   maxFileSize?: number;
   functionBudgetMs?: number;
   onWarning?: (message: string) => void;
-  /** Raw search: 'auto' (ripgrep if installed), 'rg' or 'js'. */
+  /** Raw search: 'auto' (the native word index for a tree of INDEX_MIN_FILES files or more, else ripgrep if
+   *  installed, else worker threads), 'index', 'rg' or 'js'. */
   search?: SearchBackend;
   /** Threads for the JS search; 1 = main thread. */
   workers?: number;
@@ -69,6 +71,8 @@ interface Admitted {
 }
 
 const DEFAULT_MAX = 5 * 1024 * 1024;
+/** Below this many files a few ripgrep passes cost less than reading every file into the index. */
+export const INDEX_MIN_FILES = 2000;
 
 /** Analyses `files` (collected by the caller, in scan order) with the prefilter; returns findings per file order. */
 export async function fastScan(
@@ -111,7 +115,25 @@ export async function fastScan(
     project.setFile(file, st.parsedText);
   };
 
-  const raw = (rest: readonly string[], fresh: readonly string[]) => searchFiles(rest, fresh, { backend: options.search, workers: options.workers, roots }, searchStats);
+  const backend = options.search ?? 'auto';
+  const bin = backend === 'index' || (backend === 'auto' && files.length >= INDEX_MIN_FILES && !options.searchWith) ? wordIndexBinary() : undefined;
+  if (backend === 'index' && !bin) throw new Error('the word index is not built (npm run build builds out/native/word-index)');
+  let index = bin ? new WordIndex(files, bin) : undefined;
+  const raw = async (rest: readonly string[], fresh: readonly string[]): Promise<string[]> => {
+    if (index) {
+      try {
+        const hits = await index.query(rest, fresh);
+        searchStats.backend = 'index';
+        return hits;
+      } catch (err) {
+        index.close();
+        index = undefined;
+        if (backend === 'index') throw err;
+        options.onWarning?.(`${(err as Error).message}; searching with ripgrep instead`);
+      }
+    }
+    return searchFiles(rest, fresh, { backend: backend === 'index' ? 'auto' : backend, workers: options.workers, roots }, searchStats);
+  };
   const search = options.searchWith ? options.searchWith(raw) : raw;
   const hitFiles = new Set<string>();
   const result = await prefilterFixpoint(files, [...checkedTokens(kb), ...(options.seedTokens ?? [])], {
@@ -165,7 +187,7 @@ export async function fastScan(
       const names = relevantNames(project, admitted.keys(), stores);
       return { names, evicted: hits.filter((f) => !admitted.has(f)) };
     },
-  }, options.onRound);
+  }, options.onRound).finally(() => index?.close());
 
   // The project proper, with files in scan order (the analysis reports the first set-up site it meets).
   const inOrder = [...admitted.keys()].sort((a, b) => order.get(a)! - order.get(b)!);

@@ -7,7 +7,8 @@ import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { compileTokens } from '../core/prefilter';
 
-export type SearchBackend = 'auto' | 'rg' | 'js';
+/** 'index': the native word index (word-index.ts), used by fastScan; searchFiles itself takes the others. */
+export type SearchBackend = 'auto' | 'index' | 'rg' | 'js';
 
 export interface SearchOptions {
   /** 'auto' uses ripgrep when found, else the JS matcher. */
@@ -20,7 +21,7 @@ export interface SearchOptions {
 }
 
 export interface SearchStats {
-  backend: 'rg' | 'js-main' | 'js-workers';
+  backend: 'index' | 'rg' | 'js-main' | 'js-workers';
 }
 
 const RG_CANDIDATES = ['/usr/bin/rg', '/usr/local/bin/rg', '/bin/rg'];

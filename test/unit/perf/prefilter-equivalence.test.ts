@@ -11,6 +11,7 @@ import { compactText, compileTokens, layoutOf, regionsWithMatch, identifierPatte
 import { scan, collectFiles } from '../../../server/src/cli/scan-engine';
 import { fastScan } from '../../../server/src/cli/scan-fast';
 import { findRipgrep, mainThreadSearch, searchFiles } from '../../../server/src/cli/scan-workers';
+import { WordIndex, wordIndexBinary } from '../../../server/src/cli/word-index';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const norm = (x: unknown) => JSON.stringify(x);
@@ -82,6 +83,15 @@ test('the search backends find the same files', async () => {
   // ripgrep matches whole words only (what the analysis can see); the JS matchers are by substring, a superset
   const words = files.filter((f) => tokens.some((t) => new RegExp(`\\b${t}\\b`).test(fs.readFileSync(f, 'latin1'))));
   if (findRipgrep()) assert.deepEqual(await searchFiles(files, tokens, { backend: 'rg', roots: [path.join(ROOT, 'samples'), path.join(ROOT, 'test', 'fixtures')] }), words);
+  // the native word index: whole words too (required: the build makes it wherever a C compiler is)
+  const bin = wordIndexBinary();
+  assert.ok(bin, 'out/native/word-index is built');
+  const index = new WordIndex(files, bin);
+  try {
+    assert.deepEqual(await index.query(files, tokens), words);
+  } finally {
+    index.close();
+  }
   // a root spelt unnormalised: ripgrep's lines are not the files' names, and are matched by resolved path
   const spelt = `${ROOT}/samples/./`;
   const named = collectFiles([spelt]);
@@ -126,6 +136,7 @@ async function assertSame(paths: string[]): Promise<number> {
     { name: 'default', r: (await scan(paths)).findings },
     { name: 'js search, main thread', r: (await fastScan(files, paths, { search: 'js', workers: 1 })).findings },
     { name: 'js search, 2 workers, no compaction', r: (await fastScan(files, paths, { search: 'js', workers: 2, compact: false })).findings },
+    { name: 'word index', r: (await fastScan(files, paths, { search: 'index' })).findings },
     // every hit parsed: the widening alone, without the admission gate
     { name: 'no gate', r: (await fastScan(files, paths, { gate: false })).findings },
   ];
@@ -195,6 +206,12 @@ test('optimised scan over the kernel arch/ reports what the plain scan reports',
     fs.writeFileSync(path.join(dir, 'acme', 'hotplug.c'), SEEDED);
     const plain = await scan([ARCH, dir], { prefilter: false });
     const fast = await scan([ARCH, dir]);
+    const files = collectFiles([ARCH, dir]);
+    const indexed = await fastScan(files, [ARCH, dir], { search: 'index' });
+    assert.equal(indexed.stats.search, 'index');
+    const ripgrep = await fastScan(files, [ARCH, dir], { search: 'rg' });
+    assert.equal(ripgrep.stats.search, 'rg');
+    assert.equal(norm(indexed.stats.hits.sort()), norm(ripgrep.stats.hits.sort()), 'the index and ripgrep return the same hits');
     assert.deepEqual(plain.findings.filter((f) => f.file.startsWith(dir)).map((f) => `${f.function} ${f.code}`).sort(), ['acme_bring_up HP001', 'acme_take_down HP003']);
     assert.equal(norm(fast.findings), norm(plain.findings));
     // With the scan cache: created, then (our driver edited) a rescan seeded with the cached names and searched
