@@ -1,11 +1,11 @@
 // word-index: the prefilter's search for the whole-kernel scan. Reads every file once (in threads) and keeps,
 // per file, a 32-bit hash of each distinct word (a maximal run of [A-Za-z0-9_] that starts with a letter or _),
-// then answers "which files contain any of these words" from memory, so the prefilter's rounds do not read the
+// and a second hash for words used as members (after `.` or `->`, blanks between), then answers "which files contain any of these words" from memory, so the prefilter's rounds do not read the
 // tree again. A hash collision can only add a file to an answer (the scan reads and classifies it), never drop
 // one, which is what the prefilter allows (a superset, never fewer).
 //
 // Protocol (stdin/stdout): paths, each ended by NUL, then an empty path; "ready FILES WORDS" once indexed. Then
-// one query per line, words separated by blanks; the answer is one line of file numbers (0-based, ascending),
+// one query per line, words separated by blanks (".word": the word as a member only); the answer is one line of file numbers (0-based, ascending),
 // including every file that could not be read (the scan reports it when it reads it).
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -81,6 +81,12 @@ static uint32_t hash_word(const char *w) {
   return h;
 }
 
+/* The key of a word used as a member: another hash (a collision only adds a file to an answer). */
+static inline uint32_t member_key(uint32_t h) {
+  uint32_t x = (h ^ 0x9E3779B9u) * 0x85EBCA6Bu;
+  return x ^ (x >> 16);
+}
+
 static void push(Thread *t, uint32_t v) {
   if (t->len == t->cap) {
     t->cap = t->cap ? t->cap * 2 : 1 << 20;
@@ -140,10 +146,8 @@ static inline uint64_t mask64(const unsigned char *p) {
   return m;
 }
 
-/* Puts the hash of the word [s, e) in this file's set, and in the output when it is new there. */
-static inline void word(Thread *t, const unsigned char *s, size_t n) {
-  if (!startc[*s]) return; /* a number */
-  uint32_t h = hash_bytes(s, n);
+/* Puts `h` in this file's set, and in the output when it is new there. */
+static inline void put(Thread *t, uint32_t h) {
   size_t j = h & t->fmask;
   for (;;) {
     if (t->fgen[j] != t->gen) {
@@ -156,6 +160,28 @@ static inline void word(Thread *t, const unsigned char *s, size_t n) {
     if (t->fhash[j] == h) return;
     j = (j + 1) & t->fmask;
   }
+}
+
+/* Whether the word at s follows `.` or `->`, blanks and line splices between; a comment between counts as one
+ * too (the scan's own test skips comments, and more answers are allowed, fewer are not). */
+static inline int after_member(const unsigned char *buf, const unsigned char *s) {
+  const unsigned char *p = s;
+  while (p > buf) {
+    unsigned char c = *--p;
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == '\\') continue;
+    if (c == '.') return 1;
+    if (c == '>' || c == '/') return p > buf && p[-1] == (c == '>' ? '-' : '*');
+    return 0;
+  }
+  return 0;
+}
+
+/* The word [s, s + n): its hash, and its member key when it is used as a member. */
+static inline void word(Thread *t, const unsigned char *buf, const unsigned char *s, size_t n) {
+  if (!startc[*s]) return; /* a number */
+  uint32_t h = hash_bytes(s, n);
+  put(t, h);
+  if (after_member(buf, s)) put(t, member_key(h));
 }
 
 /* Every maximal run of word characters, found 64 bytes at a time: starts and ends alternate. */
@@ -173,7 +199,7 @@ static void words(Thread *t, const unsigned char *buf, size_t got) {
       if (!ends) continue;
       size_t e = base + (size_t)__builtin_ctzll(ends);
       ends &= ends - 1;
-      word(t, buf + open, e - open);
+      word(t, buf, buf + open, e - open);
       open = SIZE_MAX;
     }
     while (starts) {
@@ -185,7 +211,7 @@ static void words(Thread *t, const unsigned char *buf, size_t got) {
       }
       size_t e = base + (size_t)__builtin_ctzll(ends);
       ends &= ends - 1;
-      word(t, buf + s, e - s);
+      word(t, buf, buf + s, e - s);
     }
   }
 }
@@ -302,7 +328,7 @@ int main(int argc, char **argv) {
     while ((tok = strsep(&s, " \t\r\n")))
       if (*tok) {
         if (nw == wcap) want = xrealloc(want, (wcap = wcap ? wcap * 2 : 64) * 4);
-        uint32_t h = hash_word(tok);
+        uint32_t h = *tok == '.' ? member_key(hash_word(tok + 1)) : hash_word(tok);
         want[nw++] = h;
         bloom[(h & 0xffff) >> 6] |= 1ULL << (h & 63);
       }

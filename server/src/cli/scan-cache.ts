@@ -28,6 +28,8 @@ export interface ScanCacheData {
   /** Every name the prefilter searched for, and every file that named one of them. */
   tokens: string[];
   hits: string[];
+  /** Of the tokens, the fields searched only where used as members (their hits hold no other use). */
+  memberOnly?: string[];
   findings: Finding[];
   warnings: string[];
   functions: number;
@@ -136,7 +138,7 @@ function isCacheData(d: unknown): d is ScanCacheData {
   const x = d as ScanCacheData;
   return (
     !!x && typeof x === 'object' && x.format === CACHE_FORMAT && typeof x.key === 'string' && typeof x.stampedAt === 'number' &&
-    !!x.files && typeof x.files === 'object' && !!x.racy && typeof x.racy === 'object' && [x.tokens, x.hits, x.findings, x.warnings].every(Array.isArray) &&
+    !!x.files && typeof x.files === 'object' && !!x.racy && typeof x.racy === 'object' && [x.tokens, x.hits, x.findings, x.warnings].every(Array.isArray) && (x.memberOnly === undefined || Array.isArray(x.memberOnly)) &&
     typeof x.functions === 'number' && typeof x.parsed === 'number' && !!x.analysis && typeof x.analysis === 'object'
   );
 }
@@ -191,13 +193,17 @@ export function cachedSearch(
   search: (files: readonly string[], tokens: readonly string[]) => Promise<string[]>,
 ): (files: readonly string[], tokens: readonly string[]) => Promise<string[]> {
   const known = new Set(cache.tokens);
+  const membersOnly = new Set(cache.memberOnly ?? []);
+  // `.name` asks for members only: any cached search of the name answered that; a bare name needs a search of
+  // every use, which a members-only search did not make
+  const answered = (t: string) => (t.startsWith('.') ? known.has(t.slice(1)) : known.has(t) && !membersOnly.has(t));
   const candidates = new Set([...cache.hits, ...changed]);
   return async (files, tokens) => {
-    const old = tokens.filter((t) => known.has(t));
-    const fresh = tokens.filter((t) => !known.has(t));
+    const old = tokens.filter(answered);
+    const fresh = tokens.filter((t) => !answered(t));
     const hit = new Set<string>();
     if (old.length) {
-      const m = compileTokens(old);
+      const m = compileTokens(old.map((t) => t.replace(/^\./, '')));
       for (const f of files) {
         if (!candidates.has(f)) continue;
         let buf: Buffer;

@@ -28,6 +28,7 @@ export interface DeltaResult {
   analysis: Record<string, FrozenFile>;
   tokens: string[];
   hits: string[];
+  memberOnly: string[];
   warnings: string[];
   parsed: number;
 }
@@ -187,7 +188,9 @@ async function deltaOnce(files: readonly string[], roots: string[], cache: Cache
     const oldWarnings = cache.warnings.filter((w) => !changedInOrder.some((f) => w.startsWith(`${f}: `)));
     let functions = 0;
     for (const a of Object.values(analysis)) functions += a.functions.length;
-    return { findings, functions, analysis, tokens: [...newTokens], hits: [...hits], warnings: [...oldWarnings, ...warnings], parsed: loaded.length, newWarnings: warnings };
+    // a field searched as a member only, now a function's name, was searched everywhere by the check of what moved
+    const memberOnly = (cache.memberOnly ?? []).filter((t) => !checked.has(t));
+    return { findings, functions, analysis, tokens: [...newTokens], hits: [...hits], memberOnly, warnings: [...oldWarnings, ...warnings], parsed: loaded.length, newWarnings: warnings };
   } catch (e) {
     if (e instanceof NotLoaded) return { refused: `the analysis needed the parse of ${e.file}`, widen: [e.file] };
     throw e;

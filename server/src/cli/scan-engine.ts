@@ -198,7 +198,7 @@ async function cachedScan(paths: string[], files: string[], options: ScanOptions
     const d = await deltaScan(files, paths, old, hot, { kb, maxFileSize: options.maxFileSize ?? DEFAULT_MAX, functionBudgetMs: options.functionBudgetMs, onWarning: options.onWarning, workers: options.workers, search: (options as FastScanOptions).search });
     if ('findings' in d) {
       d.findings.sort(compareFindings);
-      save(options.cache, { format: CACHE_FORMAT, key, stampedAt, files: Object.fromEntries(stamps), racy, tokens: d.tokens, hits: d.hits, findings: d.findings, warnings: d.warnings, functions: d.functions, parsed: d.parsed, analysis: d.analysis }, options);
+      save(options.cache, { format: CACHE_FORMAT, key, stampedAt, files: Object.fromEntries(stamps), racy, tokens: d.tokens, hits: d.hits, memberOnly: d.memberOnly, findings: d.findings, warnings: d.warnings, functions: d.functions, parsed: d.parsed, analysis: d.analysis }, options);
       const stats: ScanStats = { files: files.length, functions: d.functions, ms: Math.round(performance.now() - t0), parsed: d.parsed, rounds: 0, cache: 'updated', changed: changed.length, hotChanged: hot.length, incremental: true };
       return { findings: d.findings, stats };
     }
@@ -214,11 +214,12 @@ async function cachedScan(paths: string[], files: string[], options: ScanOptions
     followSymlinks: undefined,
     onWarning,
     seedTokens: old?.tokens,
+    seedMemberOnly: old?.memberOnly,
     keepAnalysis: true,
     searchWith: old && !rewritten ? (raw) => cachedSearch(old, changed, raw) : undefined,
   } as FastScanOptions);
   r.findings.sort(compareFindings);
-  save(options.cache, { format: CACHE_FORMAT, key, stampedAt, files: Object.fromEntries(stamps), racy, tokens: r.stats.searchedTokens, hits: r.stats.hits, findings: r.findings, warnings, functions: r.functions, parsed: r.stats.admitted, analysis: r.analysis! }, options);
+  save(options.cache, { format: CACHE_FORMAT, key, stampedAt, files: Object.fromEntries(stamps), racy, tokens: r.stats.searchedTokens, hits: r.stats.hits, memberOnly: r.stats.memberOnly, findings: r.findings, warnings, functions: r.functions, parsed: r.stats.admitted, analysis: r.analysis! }, options);
   const since = old ? { changed: changed.length, hotChanged: hot.length, ...(why ? { incremental: false, notIncremental: why } : {}) } : {};
   const stats: ScanStats = { files: files.length, functions: r.functions, ms: Math.round(performance.now() - t0), parsed: r.stats.admitted, rounds: r.stats.rounds.length, cache: old ? 'updated' : 'created', ...since };
   return { findings: r.findings, stats };

@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import { KnowledgeBase } from '../core/kb/kb';
 import { Project } from '../core/project';
-import { AdmissionGate, checkedTokens, relevantNames, type StoreCache } from '../core/admission';
+import { AdmissionGate, checkedTokens, relevantNameKinds, type StoreCache } from '../core/admission';
 import {
   compactText,
   hasMatch,
@@ -44,7 +44,10 @@ export interface FastScanOptions {
   /** Names to search for from round 1 besides the knowledge base's (a cached run's tokens: more files read, the
    *  same findings, fewer rounds). */
   seedTokens?: readonly string[];
-  /** Replaces the raw search (the scan cache answers from its record); gets the raw search to fall back on. */
+  /** Of the seed tokens, the fields searched as members only (the cached run's `memberOnly`). */
+  seedMemberOnly?: readonly string[];
+  /** Replaces the raw search (the scan cache answers from its record); gets the raw search to fall back on.
+   *  Tokens come as `name`, or `.name` for a name wanted only where it is used as a member (`.name`, `->name`). */
   searchWith?: (raw: (files: readonly string[], tokens: readonly string[]) => Promise<string[]>) => (files: readonly string[], tokens: readonly string[]) => Promise<string[]>;
 }
 
@@ -59,6 +62,8 @@ export interface FastScanStats {
   admittedChars: number;
   /** Every name searched for, and every file a search returned. */
   searchedTokens: string[];
+  /** Of those, the fields searched only where they are used as members. */
+  memberOnly: string[];
   hits: string[];
 }
 
@@ -119,10 +124,10 @@ export async function fastScan(
   const bin = backend === 'index' || (backend === 'auto' && files.length >= INDEX_MIN_FILES && !options.searchWith) ? wordIndexBinary() : undefined;
   if (backend === 'index' && !bin) throw new Error('the word index is not built (npm run build builds out/native/word-index)');
   let index = bin ? new WordIndex(files, bin) : undefined;
-  const raw = async (rest: readonly string[], fresh: readonly string[]): Promise<string[]> => {
+  const raw = async (rest: readonly string[], wanted: readonly string[]): Promise<string[]> => {
     if (index) {
       try {
-        const hits = await index.query(rest, fresh);
+        const hits = await index.query(rest, wanted);
         searchStats.backend = 'index';
         return hits;
       } catch (err) {
@@ -132,13 +137,27 @@ export async function fastScan(
         options.onWarning?.(`${(err as Error).message}; searching with ripgrep instead`);
       }
     }
-    return searchFiles(rest, fresh, { backend: backend === 'index' ? 'auto' : backend, workers: options.workers, roots }, searchStats);
+    // ripgrep and the JS matcher look for the bare names: every use, a superset of the members
+    const bare = [...new Set(wanted.map((t) => t.replace(/^\./, '')))];
+    return searchFiles(rest, bare, { backend: backend === 'index' ? 'auto' : backend, workers: options.workers, roots }, searchStats);
   };
   const search = options.searchWith ? options.searchWith(raw) : raw;
   const hitFiles = new Set<string>();
+  // A field that is no function's name can matter only where it is used as a member: its calls (`->f(`) and
+  // stores (`.f = x`). Such tokens are searched as members only (in the kernel, `single` is named by 4,700 files,
+  // 26 as a member); one that becomes a function's name later is searched again, everywhere.
+  const fullTokens = new Set(checkedTokens(kb));
+  const memberSeeds = new Set(options.seedMemberOnly ?? []);
+  for (const t of options.seedTokens ?? []) if (!memberSeeds.has(t)) fullTokens.add(t);
+  const searchedAs = new Map<string, 'member' | 'full'>();
   const result = await prefilterFixpoint(files, [...checkedTokens(kb), ...(options.seedTokens ?? [])], {
     search: async (rest, fresh) => {
-      const hits = await search(rest, fresh);
+      const wanted = fresh.map((t) => {
+        const as = fullTokens.has(t) ? 'full' : 'member';
+        searchedAs.set(t, as);
+        return as === 'full' ? t : `.${t}`;
+      });
+      const hits = await search(rest, wanted);
       for (const f of hits) hitFiles.add(f);
       return hits;
     },
@@ -184,8 +203,13 @@ export async function fastScan(
         queue = admission.due((f) => admitted.has(f), () => project.resolver()).map((f) => [f, undefined]);
         if (queue.length === 0) break;
       }
-      const names = relevantNames(project, admitted.keys(), stores);
-      return { names, evicted: hits.filter((f) => !admitted.has(f)) };
+      const { names, fields } = relevantNameKinds(project, admitted.keys(), stores);
+      const again: string[] = [];
+      for (const n of names) {
+        fullTokens.add(n);
+        if (searchedAs.get(n) === 'member') again.push(n);
+      }
+      return { names: [...names, ...fields], again, evicted: hits.filter((f) => !admitted.has(f)) };
     },
   }, options.onRound).finally(() => index?.close());
 
@@ -214,7 +238,7 @@ export async function fastScan(
     analysis,
     loaded: inOrder,
     functions,
-    stats: { admitted: inOrder.length, rounds: result.rounds, tokens: result.tokens.length, search: searchStats.backend, parsedChars, admittedChars, searchedTokens: result.tokens, hits: [...hitFiles] },
+    stats: { admitted: inOrder.length, rounds: result.rounds, tokens: result.tokens.length, search: searchStats.backend, parsedChars, admittedChars, searchedTokens: result.tokens, memberOnly: [...searchedAs].filter(([, as]) => as === 'member').map(([t]) => t).sort(), hits: [...hitFiles] },
   };
 }
 

@@ -8,8 +8,9 @@ import * as path from 'path';
 import type { Readable, Writable } from 'stream';
 import { packageRoot } from '../core/package-root';
 
-/** Words the index can answer for: identifiers (it keeps maximal [A-Za-z0-9_] runs that start with a letter or _). */
-export const INDEXABLE = /^[A-Za-z_]\w*$/;
+/** Words the index can answer for: identifiers (it keeps maximal [A-Za-z0-9_] runs that start with a letter or _),
+ *  and `.name` for a name used as a member (after `.` or `->`). */
+export const INDEXABLE = /^\.?[A-Za-z_]\w*$/;
 
 /** The helper built by scripts/build-native.mjs, if it was. */
 export function wordIndexBinary(): string | undefined {

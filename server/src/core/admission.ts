@@ -121,15 +121,22 @@ export type StoreCache = Map<string, { text: string; pairs: [string, string][] }
  * they are stored in. All indexed files, not just the newest: a new file can give an old function a summary.
  */
 export function relevantNames(project: Project, files: Iterable<string>, cache: StoreCache = new Map()): Set<string> {
+  const { names, fields } = relevantNameKinds(project, files, cache);
+  for (const f of fields) names.add(f);
+  return names;
+}
+
+/** relevantNames, the functions and the fields apart: a file can use a field only as a member (`.f`, `->f`). */
+export function relevantNameKinds(project: Project, files: Iterable<string>, cache: StoreCache = new Map()): { names: Set<string>; fields: Set<string> } {
   const names = new Set<string>();
+  const fields = new Set<string>();
   const list = [...files];
   for (const file of list) {
     for (const fn of project.functions(file)) {
       if (!names.has(fn.name) && project.summary(fn.name)?.some((e) => CHECKED_ROLES.has(e.role))) names.add(fn.name);
     }
   }
-  if (!names.size) return names;
-  const fields = new Set<string>();
+  if (!names.size) return { names, fields };
   for (const file of list) {
     const text = project.parsed(file)?.text ?? '';
     let c = cache.get(file);
@@ -139,6 +146,5 @@ export function relevantNames(project: Project, files: Iterable<string>, cache: 
     }
     for (const [field, target] of c.pairs) if (names.has(target)) fields.add(field);
   }
-  for (const f of fields) names.add(f);
-  return names;
+  return { names, fields };
 }

@@ -238,8 +238,9 @@ const MAX_VIA = 8;
 /** Events of one call site: KB hits, then the summaries of the functions it may call. */
 export function eventsOf(cs: CallSite, r: Resolver, file?: string): CoreEvent[] {
   const out: CoreEvent[] = [];
-  const span = spanOf(cs.node);
-  const stmtSpan = spanOf(cs.stmt);
+  // Spans only for a call that has events: most call sites have none, and positions cross into the parser.
+  let spans: { span: Span; stmtSpan: Span } | undefined;
+  const at = () => (spans ??= { span: spanOf(cs.node), stmtSpan: spanOf(cs.stmt) });
   const fromEntry = (e: KbEntry, via: string[]) => {
     let cpu: string;
     let cpuText: string;
@@ -255,7 +256,7 @@ export function eventsOf(cs: CallSite, r: Resolver, file?: string): CoreEvent[] 
       cpu = cs.argKeys[e.cpuArg];
       cpuText = a.text;
     }
-    out.push({ role: e.role, cpu, cpuText, callee: cs.callee, span, stmtSpan, callSite: cs.id, via, entry: e, returnsStatus: e.returnsStatus, guarded: e.guarded, order: cs.id });
+    out.push({ role: e.role, cpu, cpuText, callee: cs.callee, ...at(), callSite: cs.id, via, entry: e, returnsStatus: e.returnsStatus, guarded: e.guarded, order: cs.id });
   };
   const fromSummary = (effects: readonly SummaryEffect[], prefix: string[]) => {
     for (const f of effects) {
@@ -271,7 +272,7 @@ export function eventsOf(cs: CallSite, r: Resolver, file?: string): CoreEvent[] 
         cpuText = a.text;
       }
       const via = [...prefix, ...f.via].slice(0, MAX_VIA);
-      out.push({ role: f.role, cpu, cpuText, callee: cs.callee, span, stmtSpan, callSite: cs.id, via, entry: f.entry, returnsStatus: f.returnsStatus, guarded: f.guarded, may: f.may, order: cs.id });
+      out.push({ role: f.role, cpu, cpuText, callee: cs.callee, ...at(), callSite: cs.id, via, entry: f.entry, returnsStatus: f.returnsStatus, guarded: f.guarded, may: f.may, order: cs.id });
     }
   };
   const byName = (name: string, prefix: string[]) => {

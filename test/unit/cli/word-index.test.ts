@@ -15,16 +15,18 @@ function binary(): string {
   return bin;
 }
 
-const wholeWord = (text: string, t: string) => new RegExp(`(?<![A-Za-z0-9_])${t}(?![A-Za-z0-9_])`).test(text);
+// `.t` asks for t used as a member: after `.` or `->`, blanks and line splices between (`*/` counts as one too)
+const wholeWord = (text: string, t: string) =>
+  t.startsWith('.') ? new RegExp(`(?:\\.|->|\\*/)[ \\t\\n\\r\\f\\v\\\\]*${t.slice(1)}(?![A-Za-z0-9_])`).test(text) : new RegExp(`(?<![A-Za-z0-9_])${t}(?![A-Za-z0-9_])`).test(text);
 
 test('word index: random texts, every answer equals a whole-word search', async () => {
   const bin = binary();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hp-wi-'));
   try {
     // short words, digits, separators, a non-ASCII letter and NUL, over lengths that cross 64-byte blocks
-    const piece = fc.constantFrom('ab', 'a', 'b_', '_a', 'ab1', '1ab', 'x', ' ', '\n', '(', '->', '\u00e9', '\u0000', '0x1f', 'ab'.repeat(40));
+    const piece = fc.constantFrom('ab', 'a', 'b_', '_a', 'ab1', '1ab', 'x', ' ', '\n', '\\', '(', '.', '->', '-', '>', '*/', '\u00e9', '\u0000', '0x1f', 'ab'.repeat(40));
     const texts = fc.array(fc.array(piece, { maxLength: 120 }).map((p) => p.join('')), { minLength: 1, maxLength: 12 });
-    const tokens = fc.array(fc.constantFrom('a', 'ab', 'b_', '_a', 'ab1', 'x', 'y', 'ab'.repeat(40)), { minLength: 1, maxLength: 4 });
+    const tokens = fc.array(fc.constantFrom('a', 'ab', 'b_', '_a', 'ab1', 'x', 'y', 'ab'.repeat(40), '.a', '.ab', '.x'), { minLength: 1, maxLength: 4 });
     let run = 0;
     await fc.assert(
       fc.asyncProperty(texts, fc.array(tokens, { minLength: 1, maxLength: 3 }), async (contents, queries) => {
