@@ -30,7 +30,7 @@ function run(title, cmd, args) {
 }
 
 const results = [];
-results.push(['build', run('build', 'npx', ['tsc', '-p', '.'])]);
+results.push(['build', run('build', 'npx', ['tsc', '-p', '.']) && run('build', process.execPath, ['scripts/build-native.mjs'])]);
 if (!results[0][1]) process.exit(1);
 const nodeTests = [...testFiles('out/test/unit'), ...testFiles('out/test/lsp')];
 if (nodeTests.length === 0) { console.error('no test files found under out/test'); process.exit(1); }
