@@ -116,7 +116,7 @@ export class SummaryTable implements Resolver {
 
   /**
    * Brings the summaries up to date with `fns` and `stores` (worklist over the call graph, bounded per function).
-   * With the same stores as last time, functions whose text did not change keep their summary; the changed ones
+   * Functions whose text did not change, and that call no field whose stores changed, keep their summary; the changed ones
    * are recomputed first, and their callers re-enter only when a changed name's summaries differ. The relevant set
    * is recomputed only when a changed function's name or called names differ. Returns whether any name's summaries,
    * the definitions or the stores changed (then `generation` is bumped).
@@ -145,7 +145,8 @@ export class SummaryTable implements Resolver {
       else defs.set(f.name, [f]);
     }
     const storeSig = stores.map((s) => `${s.file}:${s.field}=${s.target}`).sort().join('\n');
-    const full = !this.computed || storeSig !== this.prevStores;
+    const full = !this.computed;
+    const storesChanged = !full && storeSig !== this.prevStores;
     this.computed = true;
     this.prevStores = storeSig;
     const added: FnFacts[] = [];
@@ -153,16 +154,25 @@ export class SummaryTable implements Resolver {
     for (const [k, f] of byKey) if (!oldByKey.has(k)) added.push(f);
     for (const [k, f] of oldByKey) if (!byKey.has(k)) removed.push(f);
     // Rebuilt every time (cheap): the same stores in another file order give their targets in that order.
+    const oldFields = this.fields;
     this.fields = new Map();
     for (const s of stores) {
       const l = this.fields.get(s.field);
       if (l) l.push(s);
       else this.fields.set(s.field, [s]);
     }
+    // Changed stores (a prefilter round's new files, an edit): the functions that call a field whose stores differ
+    // are computed again like changed functions, the others keep their summaries (was: every summary again).
+    const movedFields = new Set<string>();
+    if (storesChanged) {
+      const targets = (l?: FieldStore[]) => (l ?? []).map((x) => `${x.file}:${x.target}`).join('\n');
+      for (const f of new Set([...oldFields.keys(), ...this.fields.keys()])) if (targets(oldFields.get(f)) !== targets(this.fields.get(f))) movedFields.add(f);
+    }
+    const callsMovedField = (f: FnFacts) => movedFields.size > 0 && [...f.calledFields].some((x) => movedFields.has(x));
     // Relevance depends on each function's name, called names and fields only: when the changed functions have
     // the same of those as the ones they replace, the relevant set carries over.
     let relevant: Set<string> | undefined;
-    if (!full && added.length === removed.length) {
+    if (!full && !storesChanged && added.length === removed.length) {
       const wasRelevant = new Map<string, boolean[]>();
       for (const f of removed) {
         const k = relevanceKey(f);
@@ -199,6 +209,7 @@ export class SummaryTable implements Resolver {
     const errors = new Map<string, string>();
     this.errors = errors;
     if (!full) for (const k of relevant) {
+      if (callsMovedField(byKey.get(k)!)) continue;
       const e = oldPer.get(k);
       if (e) per.set(k, e);
       const err = oldErrors.get(k);
@@ -287,8 +298,8 @@ export class SummaryTable implements Resolver {
       }
     }
     for (; qi < queue.length; qi++) step(queue[qi], true);
-    let changed = full;
-    if (!full) for (const n of touched) if (nameSig(n, oldDefs, oldPer) !== nameSig(n, defs, per)) changed = true;
+    let changed = full || storesChanged;
+    if (!changed) for (const n of touched) if (nameSig(n, oldDefs, oldPer) !== nameSig(n, defs, per)) changed = true;
     if (changed) this.generation++;
     return changed;
   }

@@ -180,3 +180,32 @@ test('the per-function caches hold only the functions still present, however man
   assert.equal(p.summary('up_0'), undefined);
   assert.deepEqual(p.cacheStats(), { findings: 0, summaries: 0 });
 });
+
+test('a changed ops-table store changes the summaries of the functions that call through that field, and their callers', () => {
+  const files: Record<string, string> = {
+    'a/boot.c': 'int acme_boot_one(unsigned int cpu)\n{\n\treturn native_cpu_up(cpu, NULL);\n}\n\nint acme_free(unsigned int cpu)\n{\n\txen_smp_intr_free(cpu);\n\treturn 0;\n}\n',
+    'b/ops.c': 'static const struct acme_ops ops = {\n\t.start = acme_free,\n};\n',
+    'c/via.c': 'int acme_via(struct acme_dev *d, unsigned int cpu)\n{\n\treturn d->ops->start(cpu);\n}\n',
+    'd/top.c': 'int acme_top(struct acme_dev *d, unsigned int cpu)\n{\n\tint rc = acme_via(d, cpu);\n\n\txen_smp_intr_init(cpu);\n\treturn rc;\n}\n',
+  };
+  const p = new Project(KnowledgeBase.builtin());
+  for (const [f, t] of Object.entries(files)) p.setFile(f, t);
+  assert.deepEqual(p.findings('d/top.c'), []);
+  assert.deepEqual(p.summary('acme_via')?.map((e) => e.role), ['ipi-teardown']);
+  // only the store changes: acme_via's text does not, yet it now publishes the CPU
+  let r = replace(files['b/ops.c'], '.start = acme_free,', '.start = acme_boot_one,');
+  files['b/ops.c'] = r.text;
+  p.setFile('b/ops.c', r.text, [r.edit]);
+  assert.deepEqual(p.summary('acme_via')?.map((e) => e.role), ['online-sync']);
+  assert.deepEqual(shown(p.findings('d/top.c')), fresh(files, 'd/top.c'));
+  assert.deepEqual(p.findings('d/top.c').map((f) => f.code), ['HP001']);
+  // a new file with a nearer store for another field leaves acme_via alone; the old target back restores all
+  p.setFile('c/ops2.c', 'static const struct acme_ops2 ops2 = {\n\t.stop = acme_free,\n};\n');
+  files['c/ops2.c'] = 'static const struct acme_ops2 ops2 = {\n\t.stop = acme_free,\n};\n';
+  assert.deepEqual(shown(p.findings('d/top.c')), fresh(files, 'd/top.c'));
+  r = replace(files['b/ops.c'], '.start = acme_boot_one,', '.start = acme_free,');
+  files['b/ops.c'] = r.text;
+  p.setFile('b/ops.c', r.text, [r.edit]);
+  assert.deepEqual(shown(p.findings('d/top.c')), fresh(files, 'd/top.c'));
+  assert.deepEqual(p.findings('d/top.c'), []);
+});
