@@ -73,7 +73,14 @@ async function versus(label: string, dir: string, ratioTarget: number | undefine
     if (a.length === 0 || !a[0].killed) {
       const ra = await ourScan(dir);
       a.push(ra);
-      console.log(`  hotplug-race scan #${i + 1}: ${sec(ra.wallMs)}, ${mib(ra.peakRssKiB)}, exit ${ra.killed ? `killed (${ra.killed})` : ra.code}`);
+      const searched = (() => {
+        try {
+          return JSON.parse(ra.stdout).stats?.search;
+        } catch {
+          return undefined;
+        }
+      })();
+      console.log(`  hotplug-race scan #${i + 1}: ${sec(ra.wallMs)}, ${mib(ra.peakRssKiB)}, exit ${ra.killed ? `killed (${ra.killed})` : ra.code}${searched ? `, search: ${searched}` : ''}`);
     }
     const rb = await spatch(dir);
     b.push(rb);

@@ -38,7 +38,7 @@ export function toJsonReport(findings: readonly Finding[], stats: ScanStats): Js
       message: f.message,
       related: f.related.map((r) => ({ file: r.file, line: r.span.startLine + 1, column: r.span.startCol + 1, message: r.message })),
     })),
-    stats: { files: stats.files, functions: stats.functions, ms: stats.ms, ...(stats.cache ? { cache: stats.cache } : {}), ...(stats.incremental !== undefined ? { incremental: stats.incremental } : {}), ...(stats.notIncremental ? { notIncremental: stats.notIncremental } : {}) },
+    stats: { files: stats.files, functions: stats.functions, ms: stats.ms, ...(stats.search ? { search: stats.search } : {}), ...(stats.cache ? { cache: stats.cache } : {}), ...(stats.incremental !== undefined ? { incremental: stats.incremental } : {}), ...(stats.notIncremental ? { notIncremental: stats.notIncremental } : {}) },
   };
 }
 

@@ -32,9 +32,11 @@ export interface ScanStats {
   files: number;
   functions: number;
   ms: number;
-  /** With the prefilter: files parsed, and prefilter rounds. */
+  /** With the prefilter: files parsed, prefilter rounds, and what searched the tree ('index': the native word
+   *  index; 'rg': ripgrep; 'js-main', 'js-workers': the JS matcher). */
   parsed?: number;
   rounds?: number;
+  search?: 'index' | 'rg' | 'js-main' | 'js-workers';
   /** With a cache: 'reused' (no file that could matter changed), 'updated' (scanned with its help) or 'created'. */
   cache?: 'reused' | 'updated' | 'created';
   /** With a cache: files added, removed or changed since it was written, and how many of them could matter. */
@@ -130,7 +132,7 @@ export async function scan(paths: string[], options: ScanOptions = {}): Promise<
   if (options.prefilter !== false) {
     const r = await fastScan(files, paths, { ...options, followSymlinks: undefined } as FastScanOptions);
     r.findings.sort(compareFindings);
-    return { findings: r.findings, stats: { files: files.length, functions: r.functions, ms: Math.round(performance.now() - t0), parsed: r.stats.admitted, rounds: r.stats.rounds.length } };
+    return { findings: r.findings, stats: { files: files.length, functions: r.functions, ms: Math.round(performance.now() - t0), parsed: r.stats.admitted, rounds: r.stats.rounds.length, search: r.stats.search } };
   }
   const project = new Project(options.kb ?? KnowledgeBase.builtin(), { functionBudgetMs: options.functionBudgetMs });
   const max = options.maxFileSize ?? DEFAULT_MAX;
@@ -221,7 +223,7 @@ async function cachedScan(paths: string[], files: string[], options: ScanOptions
   r.findings.sort(compareFindings);
   save(options.cache, { format: CACHE_FORMAT, key, stampedAt, files: Object.fromEntries(stamps), racy, tokens: r.stats.searchedTokens, hits: r.stats.hits, memberOnly: r.stats.memberOnly, findings: r.findings, warnings, functions: r.functions, parsed: r.stats.admitted, analysis: r.analysis! }, options);
   const since = old ? { changed: changed.length, hotChanged: hot.length, ...(why ? { incremental: false, notIncremental: why } : {}) } : {};
-  const stats: ScanStats = { files: files.length, functions: r.functions, ms: Math.round(performance.now() - t0), parsed: r.stats.admitted, rounds: r.stats.rounds.length, cache: old ? 'updated' : 'created', ...since };
+  const stats: ScanStats = { files: files.length, functions: r.functions, ms: Math.round(performance.now() - t0), parsed: r.stats.admitted, rounds: r.stats.rounds.length, search: r.stats.search, cache: old ? 'updated' : 'created', ...since };
   return { findings: r.findings, stats };
 }
 

@@ -41,6 +41,8 @@ test('json: the version 1 contract with 1-based positions and the file as given'
   assert.equal(report.stats.files, 2);
   assert.ok(report.stats.functions >= 2);
   assert.equal(typeof report.stats.ms, 'number');
+  // a tree this small is searched by ripgrep (or the JS matcher without it); the word index is for big trees
+  assert.ok(['rg', 'js-main', 'js-workers'].includes(report.stats.search), report.stats.search);
 });
 
 test('json: an absolute directory gives absolute paths, a single file its own name', () => {
