@@ -80,11 +80,11 @@ async function versus(label: string, dir: string, ratioTarget: number | undefine
           return undefined;
         }
       })();
-      console.log(`  hotplug-race scan #${i + 1}: ${sec(ra.wallMs)}, ${mib(ra.peakRssKiB)}, exit ${ra.killed ? `killed (${ra.killed})` : ra.code}${searched ? `, search: ${searched}` : ''}`);
+      console.log(`  hotplug-race scan #${i + 1}: ${sec(ra.wallMs)} (CPU ${sec(ra.cpuMs)}), ${mib(ra.peakRssKiB)}, exit ${ra.killed ? `killed (${ra.killed})` : ra.code}${searched ? `, search: ${searched}` : ''}`);
     }
     const rb = await spatch(dir);
     b.push(rb);
-    console.log(`  spatch #${i + 1}: ${sec(rb.wallMs)}, ${mib(rb.peakRssKiB)}, exit ${rb.code}, ${rb.stdout.split('\n').filter(Boolean).length} reports`);
+    console.log(`  spatch #${i + 1}: ${sec(rb.wallMs)} (CPU ${sec(rb.cpuMs)}), ${mib(rb.peakRssKiB)}, exit ${rb.code}, ${rb.stdout.split('\n').filter(Boolean).length} reports`);
   }
   const ok = a.every((r) => r.code === 0 || r.code === 1);
   const ta = median(a.map((r) => r.wallMs));
@@ -94,12 +94,16 @@ async function versus(label: string, dir: string, ratioTarget: number | undefine
   const f = findingsOf(a[a.length - 1]);
   const byCode: Record<string, number> = {};
   for (const x of f ?? []) byCode[x.code] = (byCode[x.code] ?? 0) + 1;
-  results[label] = { runs: RUNS, hotplugRace: { medianMs: ta, peakRssKiB: ma, runsMs: a.map((r) => r.wallMs), exit: a.map((r) => r.code), findings: byCode }, spatch: { medianMs: tb, peakRssKiB: mb, runsMs: b.map((r) => r.wallMs), reports: b[b.length - 1].stdout.split('\n').filter(Boolean) } };
+  results[label] = { runs: RUNS, hotplugRace: { medianMs: ta, medianCpuMs: median(a.map((r) => r.cpuMs)), peakRssKiB: ma, runsMs: a.map((r) => r.wallMs), exit: a.map((r) => r.code), findings: byCode }, spatch: { medianMs: tb, medianCpuMs: median(b.map((r) => r.cpuMs)), peakRssKiB: mb, runsMs: b.map((r) => r.wallMs), reports: b[b.length - 1].stdout.split('\n').filter(Boolean) } };
   row(`${label}: hotplug-race scan exits 0 or 1`, a.map((r) => String(r.code)).join(' '), '0 or 1', ok);
   row(`${label}: hotplug-race findings`, JSON.stringify(byCode), '', undefined);
   row(`${label}: hotplug-race median wall time`, sec(ta), '', undefined);
   row(`${label}: spatch --jobs ${os.availableParallelism()} median wall time`, sec(tb), '', undefined);
   row(`${label}: ratio hotplug-race / spatch`, `${(ta / tb).toFixed(2)}x`, ratioTarget ? `<= ${ratioTarget}x` : '', ratioTarget ? ok && ta / tb <= ratioTarget : undefined);
+  // CPU over wall time: how much of the machine each kept busy (2.0 = both cores all the time)
+  const ca = median(a.map((r) => r.cpuMs));
+  const cb = median(b.map((r) => r.cpuMs));
+  row(`${label}: median CPU time (user + system), hotplug-race / spatch`, `${sec(ca)} (${(ca / ta).toFixed(2)} cores) / ${sec(cb)} (${(cb / tb).toFixed(2)} cores)`, '', undefined);
   row(`${label}: hotplug-race peak RSS`, mib(ma), label === 'whole tree' ? '< 1024 MiB' : '', label === 'whole tree' ? ma < 1024 * 1024 : undefined);
   row(`${label}: spatch peak RSS (all processes)`, mib(mb), '', undefined);
 }

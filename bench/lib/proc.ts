@@ -7,6 +7,9 @@ export interface RunResult {
   wallMs: number;
   /** Peak of the summed RSS of the process and its descendants, in KiB (sampled every 5 ms). */
   peakRssKiB: number;
+  /** CPU time (user + system) of the process and its descendants, in ms (this process's children's times, before
+   *  and after: every process of the tree is waited for by its parent, so its time reaches ours). */
+  cpuMs: number;
   code: number | null;
   /** Why it was killed, when it was. */
   killed?: 'timeout' | 'memory';
@@ -55,9 +58,23 @@ export function treeRssKiB(root: number): number {
   return sum;
 }
 
+const TICK_MS = 10; // USER_HZ is 100 on Linux
+
+/** CPU time of this process's waited-for children (cutime + cstime of /proc/self/stat), in ms. */
+function childrenCpuMs(): number {
+  try {
+    const stat = fs.readFileSync('/proc/self/stat', 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[13]) + Number(f[14])) * TICK_MS;
+  } catch {
+    return NaN;
+  }
+}
+
 export function run(cmd: string, args: string[], opts: { cwd?: string; maxOutput?: number; timeoutMs?: number; maxRssKiB?: number } = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
+    const cpu0 = childrenCpuMs();
     const child = spawn(cmd, args, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     const max = opts.maxOutput ?? 64 << 20;
     let stdout = '';
@@ -89,7 +106,7 @@ export function run(cmd: string, args: string[], opts: { cwd?: string; maxOutput
     child.on('close', (code) => {
       clearInterval(poll);
       clearTimeout(timer);
-      resolve({ wallMs: performance.now() - t0, peakRssKiB: peak, code, killed, stdout, stderr });
+      resolve({ wallMs: performance.now() - t0, peakRssKiB: peak, cpuMs: childrenCpuMs() - cpu0, code, killed, stdout, stderr });
     });
   });
 }
