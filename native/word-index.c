@@ -1,12 +1,13 @@
-// word-index: the prefilter's search for the whole-kernel scan. Reads every file once (in threads) and keeps,
-// per file, a 32-bit hash of each distinct word (a maximal run of [A-Za-z0-9_] that starts with a letter or _),
-// and a second hash for words used as members (after `.` or `->`, blanks between), then answers "which files contain any of these words" from memory, so the prefilter's rounds do not read the
-// tree again. A hash collision can only add a file to an answer (the scan reads and classifies it), never drop
-// one, which is what the prefilter allows (a superset, never fewer).
+// word-index: the prefilter's search for the whole-kernel scan. Reads every file once (in threads) and keeps, per
+// file, a 32-bit hash of each distinct word (a maximal run of [A-Za-z0-9_] that starts with a letter or _), and a
+// second key for the words it uses as members (after `.` or `->`, blanks between). It then answers "which files hold
+// any of these words" from memory, so the prefilter's rounds do not read the tree again. A hash collision can only
+// add a file to an answer (the scan reads and classifies it), never drop one: the prefilter allows a superset.
 //
-// Protocol (stdin/stdout): paths, each ended by NUL, then an empty path; "ready FILES WORDS" once indexed. Then
-// one query per line, words separated by blanks (".word": the word as a member only); the answer is one line of file numbers (0-based, ascending),
-// including every file that could not be read (the scan reports it when it reads it).
+// Protocol (stdin/stdout): paths, each ended by NUL, then an empty path; "ready FILES WORDS" once indexed. Then one
+// query per line, words separated by blanks (".word": the word used as a member); the answer is one line of file
+// numbers (0-based, ascending), including every file that could not be read, or is over MAX_FILE (the scan reports
+// it when it reads it).
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <pthread.h>
@@ -15,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #ifdef __SSE2__
@@ -24,11 +24,17 @@
 
 #define CHUNK 16 /* files taken at a time by a thread */
 #define PAD 136  /* zero bytes after a file's text: the last block of 64, and 8-byte loads past it */
+#define MAX_FILE ((size_t)1 << 30) /* larger files are not read: in every answer, the scan skips them by size */
 
+/* One reading thread; on cache lines of its own, since the threads write their counters all the time. */
 typedef struct {
-  _Alignas(128) uint32_t *out; /* own cache lines: the threads write their counters all the time */ size_t len, cap; /* records: file number, count, then that many hashes */
-  unsigned char *buf; size_t bufcap;
-  uint32_t *fhash, *fgen; size_t fcap, fmask, fused; uint32_t gen; /* this file's distinct hashes */
+  _Alignas(128) uint32_t *out; /* records: file number, count, then that many hashes */
+  size_t len, cap;
+  unsigned char *buf; /* the file being read */
+  size_t bufcap;
+  uint32_t *fhash, *fgen; /* this file's distinct hashes (a slot is in use when its generation is the file's) */
+  size_t fcap, fmask, fused;
+  uint32_t gen;
 } Thread;
 
 static char **files;
@@ -225,6 +231,10 @@ static int read_all(const char *path, Thread *t, size_t *got) {
     return -1;
   }
   size_t size = (size_t)st.st_size;
+  if (size > MAX_FILE) {
+    close(fd);
+    return -1;
+  }
   if (size + PAD > t->bufcap) {
     t->bufcap = size + PAD + (size >> 1);
     t->buf = xrealloc(t->buf, t->bufcap);
@@ -242,6 +252,10 @@ static int read_all(const char *path, Thread *t, size_t *got) {
     }
     if (r == 0) break;
     *got += (size_t)r;
+    if (*got > MAX_FILE) {
+      close(fd);
+      return -1;
+    }
   }
   close(fd);
   return 0;
