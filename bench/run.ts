@@ -55,6 +55,15 @@ function spatch(dir: string): Promise<RunResult> {
   return run('spatch', ['--sp-file', COCCI, '--dir', dir, '--jobs', String(os.availableParallelism()), '--very-quiet'], { timeoutMs: TIMEOUT_MS });
 }
 
+/** The JSON report's stats of a scan run ({} when its output is not a report). */
+function statsOf(r: RunResult): { search?: string; cache?: string; incremental?: boolean; notIncremental?: string } {
+  try {
+    return JSON.parse(r.stdout || '{}').stats ?? {};
+  } catch {
+    return {};
+  }
+}
+
 function findingsOf(r: RunResult): { code: string; file: string }[] | undefined {
   try {
     const j = JSON.parse(r.stdout);
@@ -73,13 +82,7 @@ async function versus(label: string, dir: string, ratioTarget: number | undefine
     if (a.length === 0 || !a[0].killed) {
       const ra = await ourScan(dir);
       a.push(ra);
-      const searched = (() => {
-        try {
-          return JSON.parse(ra.stdout).stats?.search;
-        } catch {
-          return undefined;
-        }
-      })();
+      const searched = statsOf(ra).search;
       console.log(`  hotplug-race scan #${i + 1}: ${sec(ra.wallMs)} (CPU ${sec(ra.cpuMs)}), ${mib(ra.peakRssKiB)}, exit ${ra.killed ? `killed (${ra.killed})` : ra.code}${searched ? `, search: ${searched}` : ''}`);
     }
     const rb = await spatch(dir);
@@ -143,7 +146,7 @@ async function cached(tree: string): Promise<void> {
         const r = await ourScan(tree, false, cache);
         times[k].push(r);
         const f = findingsOf(r);
-        const stats = JSON.parse(r.stdout || '{}').stats ?? {};
+        const stats = statsOf(r);
         if (k === kinds[2]) raceFound &&= !!f?.some((x) => x.file === added && x.code === 'HP001');
         const how = stats.incremental ? ', changed files only' : stats.notIncremental ? `, full rescan: ${stats.notIncremental}` : '';
         console.log(`  hotplug-race scan --cache, ${k} #${i + 1}: ${sec(r.wallMs)}, ${mib(r.peakRssKiB)}, exit ${r.code}, cache ${stats.cache}${how}`);
@@ -155,7 +158,7 @@ async function cached(tree: string): Promise<void> {
       freshCheckout(repo, checkout);
       const rc = await ourScan(checkout, false, gitCache);
       times[CHECKOUT].push(rc);
-      console.log(`  hotplug-race scan --cache, ${CHECKOUT} #${i + 1}: ${sec(rc.wallMs)}, ${mib(rc.peakRssKiB)}, exit ${rc.code}, cache ${JSON.parse(rc.stdout || '{}').stats?.cache}`);
+      console.log(`  hotplug-race scan --cache, ${CHECKOUT} #${i + 1}: ${sec(rc.wallMs)}, ${mib(rc.peakRssKiB)}, exit ${rc.code}, cache ${statsOf(rc).cache}`);
       const rb = await spatch(tree);
       sp.push(rb);
       console.log(`  spatch #${i + 1}: ${sec(rb.wallMs)}, ${mib(rb.peakRssKiB)}, exit ${rb.code}`);

@@ -10,6 +10,7 @@ import { compileTokens } from '../core/prefilter';
 import type { FrozenFile } from '../core/frozen';
 import type { Finding } from '../core/types';
 import { gitStamps } from './git-stamps';
+import { bareName } from './scan-workers';
 
 export const CACHE_FORMAT = 2;
 export const DEFAULT_CACHE_FILE = '.hotplug-race-cache';
@@ -196,14 +197,14 @@ export function cachedSearch(
   const membersOnly = new Set(cache.memberOnly ?? []);
   // `.name` asks for members only: any cached search of the name answered that; a bare name needs a search of
   // every use, which a members-only search did not make
-  const answered = (t: string) => (t.startsWith('.') ? known.has(t.slice(1)) : known.has(t) && !membersOnly.has(t));
+  const answered = (t: string) => (t !== bareName(t) ? known.has(bareName(t)) : known.has(t) && !membersOnly.has(t));
   const candidates = new Set([...cache.hits, ...changed]);
   return async (files, tokens) => {
     const old = tokens.filter(answered);
     const fresh = tokens.filter((t) => !answered(t));
     const hit = new Set<string>();
     if (old.length) {
-      const m = compileTokens(old.map((t) => t.replace(/^\./, '')));
+      const m = compileTokens(old.map(bareName));
       for (const f of files) {
         if (!candidates.has(f)) continue;
         let buf: Buffer;

@@ -19,7 +19,7 @@ import {
 } from '../core/prefilter';
 import type { Finding, Span } from '../core/types';
 import { freezeFile, type FrozenFile } from '../core/frozen';
-import { searchFiles, type SearchBackend, type SearchStats } from './scan-workers';
+import { bareName, memberToken, searchFiles, type SearchBackend, type SearchStats } from './scan-workers';
 import { WordIndex, wordIndexBinary } from './word-index';
 
 export interface FastScanOptions {
@@ -138,7 +138,7 @@ export async function fastScan(
       }
     }
     // ripgrep and the JS matcher look for the bare names: every use, a superset of the members
-    const bare = [...new Set(wanted.map((t) => t.replace(/^\./, '')))];
+    const bare = [...new Set(wanted.map(bareName))];
     return searchFiles(rest, bare, { backend: backend === 'index' ? 'auto' : backend, workers: options.workers, roots }, searchStats);
   };
   const search = options.searchWith ? options.searchWith(raw) : raw;
@@ -146,16 +146,17 @@ export async function fastScan(
   // A field that is no function's name can matter only where it is used as a member: its calls (`->f(`) and
   // stores (`.f = x`). Such tokens are searched as members only (in the kernel, `single` is named by 4,700 files,
   // 26 as a member); one that becomes a function's name later is searched again, everywhere.
-  const fullTokens = new Set(checkedTokens(kb));
+  const kbTokens = checkedTokens(kb);
+  const fullTokens = new Set(kbTokens);
   const memberSeeds = new Set(options.seedMemberOnly ?? []);
   for (const t of options.seedTokens ?? []) if (!memberSeeds.has(t)) fullTokens.add(t);
   const searchedAs = new Map<string, 'member' | 'full'>();
-  const result = await prefilterFixpoint(files, [...checkedTokens(kb), ...(options.seedTokens ?? [])], {
+  const result = await prefilterFixpoint(files, [...kbTokens, ...(options.seedTokens ?? [])], {
     search: async (rest, fresh) => {
       const wanted = fresh.map((t) => {
         const as = fullTokens.has(t) ? 'full' : 'member';
         searchedAs.set(t, as);
-        return as === 'full' ? t : `.${t}`;
+        return as === 'full' ? t : memberToken(t);
       });
       const hits = await search(rest, wanted);
       for (const f of hits) hitFiles.add(f);

@@ -10,6 +10,16 @@ import { compileTokens } from '../core/prefilter';
 /** 'index': the native word index (word-index.ts), used by fastScan; searchFiles itself takes the others. */
 export type SearchBackend = 'auto' | 'index' | 'rg' | 'js';
 
+/** A search token for `name` used only as a member (`.name`, `->name`): the prefilter's `.name`. */
+export function memberToken(name: string): string {
+  return `.${name}`;
+}
+
+/** The name a search token looks for, member or not (searches by bytes look for every use: a superset). */
+export function bareName(token: string): string {
+  return token.startsWith('.') ? token.slice(1) : token;
+}
+
 export interface SearchOptions {
   /** 'auto' uses ripgrep when found, else the JS matcher. */
   backend?: SearchBackend;

@@ -9,6 +9,7 @@ import * as path from 'path';
 import { collectFiles, scan } from '../../../server/src/cli/scan-engine';
 import { fastScan } from '../../../server/src/cli/scan-fast';
 import { cachedSearch, type ScanCacheData } from '../../../server/src/cli/scan-cache';
+import { bareName } from '../../../server/src/cli/scan-workers';
 
 const lines = (...l: string[]) => l.join('\n') + '\n';
 
@@ -83,7 +84,7 @@ test('the cache answers members-only searches of a field searched that way, and 
     const asked: string[][] = [];
     const search = cachedSearch(data, [], async (files, tokens) => {
       asked.push([...tokens]);
-      return files.filter((f) => tokens.some((t) => fs.readFileSync(f, 'utf8').includes(t.replace(/^\./, ''))));
+      return files.filter((f) => tokens.some((t) => fs.readFileSync(f, 'utf8').includes(bareName(t))));
     });
     assert.deepEqual(await search([hit, other], ['.start', 'kick']), [hit], 'answered from the cached hits');
     assert.deepEqual(asked, []);
