@@ -6,7 +6,8 @@ import type { Project } from './project';
 import type { Resolver } from './events';
 import { storesOf as exactStores } from './functions';
 import { NearestIndex } from './nearest-index';
-import { occurrencesIn } from './occurrences';
+import { callArguments, occurrencesIn } from './occurrences';
+import { kbCallMayApply } from './when-text';
 
 /**
  * Roles the checks look at. 'ipi-send' is for the simulator: no check reads it, so names whose only
@@ -50,7 +51,7 @@ export class AdmissionGate {
    * token), or calls a knowledge-base name or field. Otherwise its token calls are kept as a pending record.
    */
   classify(file: string, text: string, tokens: ReadonlySet<string>, pattern: RegExp): boolean {
-    const occ = this.record(file, text, tokens, pattern);
+    const occ = this.record(file, text, tokens, pattern, this.inert);
     let parse = occ.defines.size > 0 || (occ.assignedFrom && looseStores(text).some(([, target]) => tokens.has(target)));
     parse ||= [...occ.calls].some((n) => this.kb.forFunction(n).length > 0) || [...occ.fieldCalls].some((f) => this.kbFields.has(f));
     if (parse || (occ.calls.size === 0 && occ.fieldCalls.size === 0)) this.pending.delete(file);
@@ -59,12 +60,22 @@ export class AdmissionGate {
   }
 
   /** Records a parsed file's field calls and field stores of new tokens (what `due` needs to know of it). */
-  record(file: string, text: string, tokens: ReadonlySet<string>, pattern: RegExp): ReturnType<typeof occurrencesIn> {
-    const occ = occurrencesIn(text, pattern);
+  record(file: string, text: string, tokens: ReadonlySet<string>, pattern: RegExp, inert?: Parameters<typeof occurrencesIn>[2]): ReturnType<typeof occurrencesIn> {
+    const occ = occurrencesIn(text, pattern, inert);
     for (const f of occ.fieldCalls) addTo(this.fieldCallers, f, file);
     if (occ.fieldAssigned) for (const s of exactStores(file, text)) if (tokens.has(s.field)) addTo(this.storeFiles, s.field, file);
     return occ;
   }
+
+  /**
+   * A call to a knowledge-base name whose `when` conditions cannot hold there (cpumask_set_cpu on another mask):
+   * it has no events, and a knowledge-base name is never summarised, so it is not recorded as a call.
+   */
+  private readonly inert = (name: string, code: string, open: number): boolean => {
+    if (!this.kb.forFunction(name).length) return false;
+    const args = callArguments(code, open);
+    return args !== undefined && !kbCallMayApply(this.kb, name, args);
+  };
 
   /** The file was parsed (or cannot be): no longer pending. */
   admitted(file: string): void {

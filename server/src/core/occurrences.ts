@@ -23,7 +23,7 @@ const HEADER_LIMIT = 20_000;
  * Classifies every whole-word match of `pattern` (from `identifierPattern`) in C text.
  * A superset of definitions: whatever could be one counts as one.
  */
-export function occurrencesIn(code: string, pattern: RegExp): Occurrences {
+export function occurrencesIn(code: string, pattern: RegExp, inert?: (name: string, code: string, open: number) => boolean): Occurrences {
   const out: Occurrences = { defines: new Set(), calls: new Set(), fieldCalls: new Set(), fieldAssigned: false, assignedFrom: false };
   pattern.lastIndex = 0;
   for (let m = pattern.exec(code); m; m = pattern.exec(code)) {
@@ -39,9 +39,38 @@ export function occurrencesIn(code: string, pattern: RegExp): Occurrences {
     }
     if (field) out.fieldCalls.add(name);
     else if (isDefineName(code, at) || bodyFollows(code, after)) out.defines.add(name);
-    else out.calls.add(name);
+    else if (!inert?.(name, code, after)) out.calls.add(name);
   }
   return out;
+}
+
+/** How far a call's argument list is looked at before it counts as one that cannot be told. */
+const ARGS_LIMIT = 4000;
+
+/**
+ * The text inside the parentheses that open at `open`, when the group is plain: it closes within ARGS_LIMIT
+ * characters with no `;`, `{`, `}` or directive line inside (literals and comments do not count for balance).
+ * Otherwise undefined: the parser might group it differently.
+ */
+export function callArguments(code: string, open: number): string | undefined {
+  const limit = Math.min(code.length, open + ARGS_LIMIT);
+  const closers: number[] = [];
+  for (let i = open; i < limit; i++) {
+    const c = code.charCodeAt(i);
+    if (c === 40 /* ( */) closers.push(41);
+    else if (c === 91 /* [ */) closers.push(93);
+    else if (c === 41 /* ) */ || c === 93 /* ] */) {
+      if (closers.pop() !== c) return undefined;
+      if (closers.length === 0) return code.slice(open + 1, i);
+    } else if (c === 59 /* ; */ || c === 123 /* { */ || c === 125 /* } */) return undefined;
+    else if (c === 35 /* # */ && atLineStart(code, i)) return undefined;
+    else if (c === 34 || c === 39) i = endOfLiteral(code, i) - 1;
+    else if (c === 47 /* / */) {
+      const j = skipBlanks(code, i);
+      if (j > i) i = j - 1;
+    }
+  }
+  return undefined;
 }
 
 /** Past blanks and comments. */

@@ -1,0 +1,125 @@
+// The admission gate leaves a file unparsed when its only knowledge-base calls have `when` conditions that cannot
+// hold (cpumask_set_cpu on a mask other than the online mask), told from the raw argument text. That must never
+// say "cannot" where the analysis finds the event.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import fc from 'fast-check';
+import { KnowledgeBase } from '../../../server/src/core/kb/kb';
+import { Project } from '../../../server/src/core/project';
+import { AdmissionGate } from '../../../server/src/core/admission';
+import { callArguments } from '../../../server/src/core/occurrences';
+import { identifierPattern } from '../../../server/src/core/prefilter';
+import { kbCallMayApply } from '../../../server/src/core/when-text';
+import { collectFiles, scan } from '../../../server/src/cli/scan-engine';
+import { fastScan } from '../../../server/src/cli/scan-fast';
+
+const kb = KnowledgeBase.builtin();
+
+/** What the gate reads at the first call of `name` in `text`. */
+function mayApply(text: string, name: string): boolean {
+  const at = text.indexOf(`${name}(`);
+  const args = callArguments(text, at + name.length);
+  return args === undefined || kbCallMayApply(kb, name, args);
+}
+
+function roles(text: string, fn: string): string[] {
+  const p = new Project(kb);
+  p.setFile('/t/acme.c', text);
+  return (p.summary(fn) ?? []).map((e) => e.role);
+}
+
+test('argument lists: the text between the parentheses, or undefined when the parser might group it otherwise', () => {
+  const at = (t: string) => callArguments(t, t.indexOf('('));
+  assert.equal(at('cpumask_set_cpu(cpu, (struct cpumask *)&m[f(1)]);'), 'cpu, (struct cpumask *)&m[f(1)]');
+  assert.equal(at('cpumask_set_cpu(cpu, ")"); x'), 'cpu, ")"');
+  assert.equal(at("cpumask_set_cpu(cpu, ')'); x"), "cpu, ')'");
+  assert.equal(at('cpumask_set_cpu(cpu, /* ) */ m);'), 'cpu, /* ) */ m');
+  assert.equal(at('cpumask_set_cpu(cpu, ({ m; }));'), undefined, 'a statement expression');
+  assert.equal(at('cpumask_set_cpu(cpu,\n#ifdef X\n a\n#else\n b\n#endif\n);'), undefined, 'a directive inside');
+  assert.equal(at('cpumask_set_cpu(cpu, m];'), undefined, 'mismatched');
+  assert.equal(at('cpumask_set_cpu(cpu, m'), undefined, 'unclosed');
+});
+
+test('the online mask in any spelling may apply; other masks, and set_cpu_online with a variable, cannot', () => {
+  for (const m of ['cpu_online_mask', '&__cpu_online_mask', '(struct cpumask *)&__cpu_online_mask', 'to_cpumask( cpu_online_bits )', '&cpu_online_map']) {
+    assert.equal(mayApply(`\tcpumask_set_cpu(cpu, ${m});\n`, 'cpumask_set_cpu'), true, m);
+  }
+  for (const m of ['&acme_mask', 'cpu_possible_mask', 'to_cpumask(acme_bits)', 'd->mask']) {
+    assert.equal(mayApply(`\tcpumask_clear_cpu(cpu, ${m});\n`, 'cpumask_clear_cpu'), false, m);
+  }
+  assert.equal(mayApply('\tset_cpu_online(cpu, online);\n', 'set_cpu_online'), false);
+  assert.equal(mayApply('\tset_cpu_online(cpu, true);\n', 'set_cpu_online'), true);
+  assert.equal(mayApply('\tenable_percpu_irq(acme_IPI_irq, 0);\n', 'enable_percpu_irq'), true, 'the *ipi* glob, any case');
+  assert.equal(mayApply('\tenable_percpu_irq(acme_timer_irq, 0);\n', 'enable_percpu_irq'), false);
+  assert.equal(mayApply('\tcpumask_set_cpu(cpu, /* not online */ &acme_mask);\n', 'cpumask_set_cpu'), true, 'comments: not judged');
+  assert.equal(mayApply('\tcpumask_set_cpu(cpu, (__force struct cpumask *)acme);\n', 'cpumask_set_cpu'), true, 'annotations: not judged');
+  assert.equal(mayApply('\tnative_cpu_up(cpu, NULL);\n', 'native_cpu_up'), true, 'no condition');
+  assert.equal(mayApply('\tacme_up(cpu, NULL);\n', 'acme_up'), true, 'not a knowledge-base name');
+});
+
+// Pieces of argument lists: the online mask's spellings, near misses, casts, annotations, comments, splices.
+const PIECES = [
+  'cpu_online_mask', '__cpu_online_mask', 'cpu_online_map', 'cpu_online_bits', 'to_cpumask', 'cpu_possible_mask', 'acme_mask',
+  'cpu', 'this_cpu', 'true', 'false', '1', '0', 'online', 'IPI', 'ipi_irq', 'timer_irq', ', ', ',', '&', '(', ')', '[', ']', ' ', '\n', '\t',
+  '(struct cpumask *)', '__force ', '/* m */', '// m\n', '\\\n', '"x"', '->', '.', '*', 'smp_processor_id()', 'per_cpu(v, cpu)',
+];
+
+test('whenever the analysis finds the event, the gate said it may apply (direct calls and macro bodies)', () => {
+  const arg = fc.array(fc.constantFrom(...PIECES), { minLength: 1, maxLength: 7 }).map((a) => a.join(''));
+  const callees = ['cpumask_set_cpu', 'cpumask_clear_cpu', 'set_cpu_online', 'enable_percpu_irq'];
+  const seen = { event: 0, inert: 0 };
+  fc.assert(
+    fc.property(fc.constantFrom(...callees), arg, arg, (callee, a0, a1) => {
+      const args = callee === 'enable_percpu_irq' ? `${a1}, 0` : `cpu, ${a1}`;
+      const direct = `void acme_fn(unsigned int cpu)\n{\n\tunsigned int this_cpu = smp_processor_id();\n\n\t${callee}(${args});\n\tacme_other(${a0});\n}\n`;
+      const macro = `#define ACME_DO(cpu) ${callee}(${args.replace(/\n/g, ' \\\n')})\nvoid acme_fn(unsigned int cpu)\n{\n\tACME_DO(cpu);\n}\n`;
+      for (const text of [direct, macro]) {
+        const has = roles(text, 'acme_fn').some((r) => r !== 'ipi-send');
+        const may = mayApply(text, callee);
+        if (has) seen.event++;
+        if (!may) seen.inert++;
+        assert.ok(!has || may, `the analysis has an event but the gate said it cannot apply:\n${text}`);
+      }
+    }),
+    { numRuns: 1500 },
+  );
+  assert.ok(seen.event > 50 && seen.inert > 200, `both outcomes were exercised: ${JSON.stringify(seen)}`);
+});
+
+test('the gate: a file whose knowledge-base calls cannot apply is neither parsed nor pending', () => {
+  const tokens = new Set(['cpumask_set_cpu', 'acme_up']);
+  const pattern = identifierPattern([...tokens])!;
+  const gate = new AdmissionGate(kb);
+  assert.equal(gate.classify('/t/a.c', 'void a(int cpu)\n{\n\tcpumask_set_cpu(cpu, &acme_pending);\n}\n', tokens, pattern), false);
+  assert.equal(gate.pendingCount, 0);
+  assert.equal(gate.classify('/t/b.c', 'void b(int cpu)\n{\n\tcpumask_set_cpu(cpu, &acme_pending);\n\tacme_up(cpu);\n}\n', tokens, pattern), false);
+  assert.equal(gate.pendingCount, 1, 'its other token call is kept for later');
+  assert.equal(gate.classify('/t/c.c', 'void c(int cpu)\n{\n\tcpumask_set_cpu(cpu, cpu_online_mask);\n}\n', tokens, pattern), true);
+});
+
+test('a scan does not read past the mask: same findings as the plain scan, the other masks\' files not parsed', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hp-when-'));
+  const w = (rel: string, ...lines: string[]) => {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), lines.join('\n') + '\n');
+  };
+  try {
+    w('arch/acme/smp.c', 'void acme_secondary_start(void)', '{', '\tunsigned int cpu = smp_processor_id();', '', '\tacme_mark_online(cpu);', '\tacme_ipi_init(cpu);', '}');
+    w('arch/acme/online.c', 'void acme_mark_online(unsigned int cpu)', '{', '\tcpumask_set_cpu(cpu, &__cpu_online_mask);', '}');
+    w('arch/acme/ipi.c', 'int acme_ipi_init(unsigned int cpu)', '{', '\treturn bind_ipi_to_irqhandler(ACME_RESCHED, cpu, acme_resched, 0, "resched", NULL);', '}');
+    w('drivers/acme/queue.c', 'void acme_queue_kick(struct acme_q *q, unsigned int cpu)', '{', '\tcpumask_set_cpu(cpu, &q->pending);', '\tacme_mark_online(cpu);', '}');
+    w('drivers/acme/stats.c', 'void acme_stats_clear(struct acme_stats *s, unsigned int cpu)', '{', '\tcpumask_clear_cpu(cpu, s->cpus);', '}');
+    const plain = await scan([dir], { prefilter: false });
+    assert.deepEqual(plain.findings.map((f) => `${f.function} ${f.code}`), ['acme_secondary_start HP001']);
+    const r = await fastScan(collectFiles([dir]), [dir], { search: 'js', workers: 1 });
+    assert.equal(JSON.stringify(r.findings), JSON.stringify(plain.findings));
+    const loaded = r.loaded.map((f) => path.relative(dir, f)).sort();
+    assert.ok(!loaded.includes('drivers/acme/stats.c'), 'only another mask: not parsed');
+    assert.ok(loaded.includes('drivers/acme/queue.c'), 'calls a publisher wrapper: parsed once the wrapper has a summary');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
