@@ -6,8 +6,8 @@ import type { Project } from './project';
 import type { Resolver } from './events';
 import { storesOf as exactStores } from './functions';
 import { NearestIndex } from './nearest-index';
-import { callArguments, occurrencesIn } from './occurrences';
-import { kbCallMayApply } from './when-text';
+import { callArguments, type CallNames, occurrencesIn } from './occurrences';
+import { kbCallMayApply, namesInArguments } from './when-text';
 
 /**
  * Roles the checks look at. 'ipi-send' is for the simulator: no check reads it, so names whose only
@@ -51,7 +51,7 @@ export class AdmissionGate {
    * token), or calls a knowledge-base name or field. Otherwise its token calls are kept as a pending record.
    */
   classify(file: string, text: string, tokens: ReadonlySet<string>, pattern: RegExp): boolean {
-    const occ = this.record(file, text, tokens, pattern, this.inert);
+    const occ = this.record(file, text, tokens, pattern, this.callNames);
     let parse = occ.defines.size > 0 || (occ.assignedFrom && looseStores(text).some(([, target]) => tokens.has(target)));
     parse ||= [...occ.calls].some((n) => this.kb.forFunction(n).length > 0) || [...occ.fieldCalls].some((f) => this.kbFields.has(f));
     if (parse || (occ.calls.size === 0 && occ.fieldCalls.size === 0)) this.pending.delete(file);
@@ -60,21 +60,27 @@ export class AdmissionGate {
   }
 
   /** Records a parsed file's field calls and field stores of new tokens (what `due` needs to know of it). */
-  record(file: string, text: string, tokens: ReadonlySet<string>, pattern: RegExp, inert?: Parameters<typeof occurrencesIn>[2]): ReturnType<typeof occurrencesIn> {
-    const occ = occurrencesIn(text, pattern, inert);
+  record(file: string, text: string, tokens: ReadonlySet<string>, pattern: RegExp, callNames?: CallNames): ReturnType<typeof occurrencesIn> {
+    const occ = occurrencesIn(text, pattern, callNames);
     for (const f of occ.fieldCalls) addTo(this.fieldCallers, f, file);
     if (occ.fieldAssigned) for (const s of exactStores(file, text)) if (tokens.has(s.field)) addTo(this.storeFiles, s.field, file);
     return occ;
   }
 
   /**
-   * A call to a knowledge-base name whose `when` conditions cannot hold there (cpumask_set_cpu on another mask):
-   * it has no events, and a knowledge-base name is never summarised, so it is not recorded as a call.
+   * What a call of a knowledge-base name is recorded as. One whose `when` conditions cannot hold there
+   * (cpumask_set_cpu on another mask): nothing, it has no events and such a name is never summarised. A hot-plug
+   * state registration: the names in its arguments, since it matters (HP004) only once its startup callback has a
+   * summary, and it gives its caller none. Otherwise the name, which gets the file parsed.
    */
-  private readonly inert = (name: string, code: string, open: number): boolean => {
-    if (!this.kb.forFunction(name).length) return false;
+  private readonly callNames: CallNames = (name, code, open) => {
+    const entries = this.kb.forFunction(name);
+    if (!entries.length) return [name];
     const args = callArguments(code, open);
-    return args !== undefined && !kbCallMayApply(this.kb, name, args);
+    if (args === undefined) return [name];
+    if (!kbCallMayApply(this.kb, name, args)) return [];
+    if (entries.every((e) => e.role === 'hotplug-state') && !/\/[*/]/.test(args)) return namesInArguments(args);
+    return [name];
   };
 
   /** The file was parsed (or cannot be): no longer pending. */

@@ -16,6 +16,9 @@ export interface Occurrences {
   assignedFrom: boolean;
 }
 
+/** What a call `name(` at `open` is recorded as: by default its name; the admission gate narrows some. */
+export type CallNames = (name: string, code: string, open: number) => Iterable<string>;
+
 /** How far a definition's header is looked at past the name before it counts as one anyway. */
 const HEADER_LIMIT = 20_000;
 
@@ -23,7 +26,7 @@ const HEADER_LIMIT = 20_000;
  * Classifies every whole-word match of `pattern` (from `identifierPattern`) in C text.
  * A superset of definitions: whatever could be one counts as one.
  */
-export function occurrencesIn(code: string, pattern: RegExp, inert?: (name: string, code: string, open: number) => boolean): Occurrences {
+export function occurrencesIn(code: string, pattern: RegExp, callNames?: CallNames): Occurrences {
   const out: Occurrences = { defines: new Set(), calls: new Set(), fieldCalls: new Set(), fieldAssigned: false, assignedFrom: false };
   pattern.lastIndex = 0;
   for (let m = pattern.exec(code); m; m = pattern.exec(code)) {
@@ -39,7 +42,8 @@ export function occurrencesIn(code: string, pattern: RegExp, inert?: (name: stri
     }
     if (field) out.fieldCalls.add(name);
     else if (isDefineName(code, at) || bodyFollows(code, after)) out.defines.add(name);
-    else if (!inert?.(name, code, after)) out.calls.add(name);
+    else if (!callNames) out.calls.add(name);
+    else for (const n of callNames(name, code, after)) out.calls.add(n);
   }
   return out;
 }
@@ -48,9 +52,10 @@ export function occurrencesIn(code: string, pattern: RegExp, inert?: (name: stri
 const ARGS_LIMIT = 4000;
 
 /**
- * The text inside the parentheses that open at `open`, when the group is plain: it closes within ARGS_LIMIT
- * characters with no `;`, `{`, `}` or directive line inside (literals and comments do not count for balance).
- * Otherwise undefined: the parser might group it differently.
+ * The text after the `(` at `open`: its group, and the rest of the statement up to a `;`, `{` or `}` (the parser's
+ * error recovery can take a stray `)` for part of the call and read on). Undefined when the group does not close
+ * plainly within ARGS_LIMIT characters, with no `;`, `{`, `}` or directive line inside (literals and comments do
+ * not count): the parser might group it otherwise.
  */
 export function callArguments(code: string, open: number): string | undefined {
   const limit = Math.min(code.length, open + ARGS_LIMIT);
@@ -60,17 +65,17 @@ export function callArguments(code: string, open: number): string | undefined {
     if (c === 40 /* ( */) closers.push(41);
     else if (c === 91 /* [ */) closers.push(93);
     else if (c === 41 /* ) */ || c === 93 /* ] */) {
+      if (closers.length === 0) continue; // past the group: part of the rest
       if (closers.pop() !== c) return undefined;
-      if (closers.length === 0) return code.slice(open + 1, i);
-    } else if (c === 59 /* ; */ || c === 123 /* { */ || c === 125 /* } */) return undefined;
-    else if (c === 35 /* # */ && atLineStart(code, i)) return undefined;
-    else if (c === 34 || c === 39) i = endOfLiteral(code, i) - 1;
+    } else if (c === 59 /* ; */ || c === 123 /* { */ || c === 125 /* } */ || (c === 35 /* # */ && atLineStart(code, i))) {
+      return closers.length === 0 ? code.slice(open + 1, i) : undefined;
+    } else if (c === 34 || c === 39) i = endOfLiteral(code, i) - 1;
     else if (c === 47 /* / */) {
       const j = skipBlanks(code, i);
       if (j > i) i = j - 1;
     }
   }
-  return undefined;
+  return closers.length === 0 && limit === code.length ? code.slice(open + 1) : undefined;
 }
 
 /** Past blanks and comments. */

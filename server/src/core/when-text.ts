@@ -34,3 +34,8 @@ function valueMayMatch(v: string, hay: string, lower: string): boolean {
 function strip(s: string): string {
   return s.replace(/[\s()&]/g, '');
 }
+
+/** The identifiers of an argument list, outside string and character literals (a registration's callbacks). */
+export function namesInArguments(args: string): string[] {
+  return [...new Set(args.replace(/"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'/g, ' ').match(/[A-Za-z_]\w*/g) ?? [])];
+}

@@ -31,12 +31,15 @@ function roles(text: string, fn: string): string[] {
   return (p.summary(fn) ?? []).map((e) => e.role);
 }
 
-test('argument lists: the text between the parentheses, or undefined when the parser might group it otherwise', () => {
-  const at = (t: string) => callArguments(t, t.indexOf('('));
-  assert.equal(at('cpumask_set_cpu(cpu, (struct cpumask *)&m[f(1)]);'), 'cpu, (struct cpumask *)&m[f(1)]');
-  assert.equal(at('cpumask_set_cpu(cpu, ")"); x'), 'cpu, ")"');
-  assert.equal(at("cpumask_set_cpu(cpu, ')'); x"), "cpu, ')'");
-  assert.equal(at('cpumask_set_cpu(cpu, /* ) */ m);'), 'cpu, /* ) */ m');
+test('argument lists: the group and the rest of its statement, or undefined when the parser might group it otherwise', () => {
+  const at = (t: string) => callArguments(t, t.indexOf('(', t.indexOf('cpumask')));
+  assert.equal(at('cpumask_set_cpu(cpu, (struct cpumask *)&m[f(1)]);'), 'cpu, (struct cpumask *)&m[f(1)])');
+  assert.equal(at('cpumask_set_cpu(cpu, ")"); x'), 'cpu, ")")');
+  assert.equal(at("cpumask_set_cpu(cpu, ')'); x"), "cpu, ')')");
+  assert.equal(at('cpumask_set_cpu(cpu, /* ) */ m);'), 'cpu, /* ) */ m)');
+  assert.equal(at('if (cpumask_test_and_set_cpu(cpu, m) && x) {'), 'cpu, m) && x) ');
+  assert.equal(at('cpumask_set_cpu(cpu, )cpu_online_mask);'), 'cpu, )cpu_online_mask)', 'error recovery may read on past a stray )');
+  assert.equal(at('cpumask_set_cpu(cpu, m)'), 'cpu, m)', 'the end of the text ends the statement');
   assert.equal(at('cpumask_set_cpu(cpu, ({ m; }));'), undefined, 'a statement expression');
   assert.equal(at('cpumask_set_cpu(cpu,\n#ifdef X\n a\n#else\n b\n#endif\n);'), undefined, 'a directive inside');
   assert.equal(at('cpumask_set_cpu(cpu, m];'), undefined, 'mismatched');
@@ -65,6 +68,7 @@ const PIECES = [
   'cpu_online_mask', '__cpu_online_mask', 'cpu_online_map', 'cpu_online_bits', 'to_cpumask', 'cpu_possible_mask', 'acme_mask',
   'cpu', 'this_cpu', 'true', 'false', '1', '0', 'online', 'IPI', 'ipi_irq', 'timer_irq', ', ', ',', '&', '(', ')', '[', ']', ' ', '\n', '\t',
   '(struct cpumask *)', '__force ', '/* m */', '// m\n', '\\\n', '"x"', '->', '.', '*', 'smp_processor_id()', 'per_cpu(v, cpu)',
+  ';', '{', '}', '?', ':', '#if X\n', '\n#endif\n', 'for_each_cpu(c, m)', '"(', "')'",
 ];
 
 test('whenever the analysis finds the event, the gate said it may apply (direct calls and macro bodies)', () => {
@@ -84,7 +88,7 @@ test('whenever the analysis finds the event, the gate said it may apply (direct 
         assert.ok(!has || may, `the analysis has an event but the gate said it cannot apply:\n${text}`);
       }
     }),
-    { numRuns: 1500 },
+    { numRuns: 3000 },
   );
   assert.ok(seen.event > 50 && seen.inert > 200, `both outcomes were exercised: ${JSON.stringify(seen)}`);
 });
@@ -122,4 +126,60 @@ test('a scan does not read past the mask: same findings as the plain scan, the o
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('a hot-plug state registration is parsed once a callback it names has a summary (HP004 across files and rounds)', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hp-when-'));
+  const w = (rel: string, ...lines: string[]) => {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), lines.join('\n') + '\n');
+  };
+  try {
+    // acme_ipi_setup has a summary after round 1; acme_cb_online after round 2
+    w('arch/acme/ipi.c', 'int acme_ipi_setup(unsigned int cpu)', '{', '\treturn bind_ipi_to_irqhandler(ACME_RESCHED, cpu, acme_resched, 0, "resched", NULL);', '}');
+    w('drivers/acme/pmu.c', 'static int acme_pmu_online(unsigned int cpu)', '{', '\treturn acme_ipi_setup(cpu);', '}', '',
+      'static int __init acme_pmu_init(void)', '{', '\treturn cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "acme/pmu:online", acme_pmu_online, NULL);', '}');
+    w('drivers/acme/cb.c', 'int acme_cb_online(unsigned int cpu)', '{', '\treturn acme_ipi_setup(cpu);', '}');
+    w('drivers/acme/reg.c', 'static int __init acme_reg_init(void)', '{', '\treturn cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "acme/cb:online", acme_cb_online, NULL);', '}');
+    w('drivers/acme/quiet.c', 'static int acme_quiet_online(unsigned int cpu)', '{', '\treturn 0;', '}', '',
+      'static int __init acme_quiet_init(void)', '{', '\treturn cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "acme/quiet:online", acme_quiet_online, NULL);', '}');
+    const plain = await scan([dir], { prefilter: false });
+    assert.deepEqual(plain.findings.map((f) => `${f.function} ${f.code}`).sort(), ['acme_pmu_init HP004', 'acme_reg_init HP004']);
+    for (const gate of [true, false]) {
+      const r = await fastScan(collectFiles([dir]), [dir], { search: 'js', workers: 1, gate });
+      assert.equal(JSON.stringify(r.findings), JSON.stringify(plain.findings), `gate ${gate}`);
+      if (gate) assert.ok(!r.loaded.some((f) => f.endsWith('quiet.c')), 'a registration of a callback without a summary: not parsed');
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('whenever a registration is HP004, the gate parses its file once the callback has a summary', () => {
+  const cb = '/t/cb.c';
+  const cbText = 'int acme_cb(unsigned int cpu)\n{\n\treturn xen_smp_intr_init(cpu);\n}\n';
+  const noise = fc.array(fc.constantFrom(' ', '\n', '/* cb */', '"x:y"', ',', 'NULL', '(', ')', ';', 'acme_other', '\\\n', '(void *)'), { maxLength: 2 }).map((a) => a.join(''));
+  const spelling = fc.constantFrom('acme_cb', '&acme_cb', '(acme_cb)', ' acme_cb /* startup */', '&(acme_cb)');
+  const a0 = fc.tuple(noise, fc.constantFrom('CPUHP_AP_ONLINE_DYN', 'CPUHP_AP_ACME_ONLINE'), noise).map((t) => t.join(''));
+  const a2 = fc.tuple(noise, spelling, noise).map((t) => t.join(''));
+  let hp004 = 0;
+  fc.assert(
+    fc.property(a0, a2, (a0, a2) => {
+      const reg = `static int __init acme_reg(void)\n{\n\treturn cpuhp_setup_state(${a0}, "acme:online", ${a2}, NULL);\n}\n`;
+      const whole = new Project(kb);
+      whole.setFile(cb, cbText);
+      whole.setFile('/t/reg.c', reg);
+      const has = whole.findings('/t/reg.c').some((f) => f.code === 'HP004');
+      if (!has) return;
+      hp004++;
+      const tokens = new Set(['cpuhp_setup_state', 'acme_cb']);
+      const gate = new AdmissionGate(kb);
+      const direct = gate.classify('/t/reg.c', reg, tokens, identifierPattern([...tokens])!);
+      const alone = new Project(kb);
+      alone.setFile(cb, cbText);
+      assert.ok(direct || gate.due(() => false, () => alone.resolver()).includes('/t/reg.c'), reg);
+    }),
+    { numRuns: 1500 },
+  );
+  assert.ok(hp004 > 100, `HP004 cases were exercised: ${hp004}`);
 });
