@@ -60,3 +60,23 @@ test('index: a caller of a function that got its summary in a later round is fou
   const last = [...c.published].reverse().find((p) => p.uri === uri)!;
   assert.deepEqual(last.diagnostics.map((d) => [d.code, d.range.start.line]), [['HP001', 3]]);
 });
+
+test('index of a big workspace: the same race found through the native word index, which reads the tree once', async () => {
+  const fillers: Record<string, string> = {};
+  // 2,100 files that name nothing relevant, some of them a search name as a plain word only
+  for (let i = 0; i < 2100; i++) fillers[`lib/f${i}.c`] = `static int lib_count_${i};\n/* hop_a is not called here */\nint lib_get_${i}(void)\n{\n\treturn lib_count_${i};\n}\n`;
+  const folder = workspace({ ...fillers, ...FILES, 'arch/board.c': BOARD });
+  const c = new LspClient();
+  clients.push(c);
+  await c.initialize([folder]);
+  const uri = uriOf(path.join(folder, 'arch/board.c'));
+  c.open(uri, BOARD, 1);
+  await c.until('the index to finish', () => (c.progress.some((p) => (p as { value: { kind: string } }).value.kind === 'end') ? true : undefined), 60_000);
+  const found = await c.until('HP001 through hop_d → hop_a → hop_b → hop_c', () => {
+    const last = [...c.published].reverse().find((p) => p.uri === uri);
+    return last?.diagnostics.find((d) => d.code === 'HP001');
+  }, 10_000);
+  assert.equal(found.range.start.line, 3);
+  const done = await c.until('the index summary in the log', () => c.logs.find((l) => /indexed \d+ C files/.test(l.message)), 10_000);
+  assert.match(done.message, /indexed 2105 C files .*; 5 can matter .*searched by the word index\)/);
+});

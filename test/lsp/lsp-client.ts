@@ -22,6 +22,7 @@ export class LspClient {
   readonly child: ChildProcess;
   readonly published: PublishDiagnosticsParams[] = [];
   readonly messages: { type: number; message: string }[] = [];
+  readonly logs: { type: number; message: string }[] = [];
   readonly progress: unknown[] = [];
   readonly registrations: unknown[] = [];
   stderr = '';
@@ -42,7 +43,10 @@ export class LspClient {
       this.messages.push(p);
       this.poke();
     });
-    this.conn.onNotification('window/logMessage', () => undefined);
+    this.conn.onNotification('window/logMessage', (p: { type: number; message: string }) => {
+      this.logs.push(p);
+      this.poke();
+    });
     this.conn.onNotification('$/progress', (p) => {
       this.progress.push(p);
       this.poke();

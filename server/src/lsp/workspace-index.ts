@@ -8,6 +8,7 @@ import { AdmissionGate, checkedTokens, relevantNames, type StoreCache } from '..
 import { compileTokens, hasMatch, identifierPattern, prefilterFixpoint } from '../core/prefilter';
 import type { Project } from '../core/project';
 import { searchFiles } from '../cli/scan-workers';
+import { WordIndex, wordIndexBinary } from '../cli/word-index';
 import { type ServerContext, uriToFile } from './context';
 import { settle } from './memory';
 import { MAX_BRACKET_DEPTH, MAX_LINE_LENGTH, shapeLimit } from './limits';
@@ -146,6 +147,7 @@ export function registerWorkspaceIndex(ctx: ServerContext): void {
       return;
     }
     // A client that refuses the progress token still gets an index, just without progress.
+    let wordIndex: WordIndex | undefined;
     const progress = ctx.client.workDoneProgress ? await ctx.connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
     if (!alive()) {
       progress?.done();
@@ -173,17 +175,36 @@ export function registerWorkspaceIndex(ctx: ServerContext): void {
       const admittedNow = new Set<string>();
       const gate = new AdmissionGate(ctx.project().kb);
       const seen = new Set<string>();
+      // A big tree is read once, by the native word index, and every round is asked of it (ripgrep would read it
+      // again each round); ripgrep or worker threads if it is not built or fails.
+      const bin = files.length >= BIG_SEARCH ? wordIndexBinary() : undefined;
+      wordIndex = bin ? new WordIndex(files, bin) : undefined;
+      const searchedBy = new Set<string>();
       // Only files that can matter are parsed: those naming a knowledge-base call, widened to the names
       // of functions that got a summary (and the ops-table fields they are stored in) until nothing changes.
       const result = await prefilterFixpoint(files, kbTokens, {
         search: async (rest, toks) => {
           ctx.log.trace(`hotplug-race: index: searching ${rest.length} files for ${toks.length} names (${Date.now() - t0} ms)`);
           if (rest.length >= BIG_SEARCH) {
-            // A big tree: ripgrep or worker threads, off this thread. Binary files are then skipped silently.
-            const hits = new Set(await searchFiles(rest, toks, { roots: folders }));
+            // A big tree: the word index, ripgrep or worker threads, off this thread. Binary files are then skipped
+            // silently.
+            let found: string[] | undefined;
+            if (wordIndex) {
+              try {
+                found = await wordIndex.query(rest, toks);
+              } catch (err) {
+                if (!alive()) throw new Cancelled();
+                ctx.log.warn(`hotplug-race: index: ${(err as Error).message}; searching with ripgrep instead`);
+                wordIndex.close();
+                wordIndex = undefined;
+              }
+            }
+            searchedBy.add(found ? 'the word index' : 'ripgrep or worker threads');
+            const hits = new Set(found ?? (await searchFiles(rest, toks, { roots: folders })));
             if (!alive()) throw new Cancelled();
             return rest.filter((f) => hits.has(f) || open.has(f));
           }
+          searchedBy.add('this thread');
           const matcher = compileTokens(toks);
           const hits: string[] = [];
           for (let i = 0; i < rest.length; i++) {
@@ -272,11 +293,12 @@ export function registerWorkspaceIndex(ctx: ServerContext): void {
       indexed.clear();
       for (const f of admittedNow) indexed.add(f);
       tokens = new Set(result.tokens);
-      ctx.log.info(`hotplug-race: indexed ${files.length} C files in ${Date.now() - t0} ms; ${indexed.size} can matter (${result.rounds.length} prefilter rounds)`);
+      ctx.log.info(`hotplug-race: indexed ${files.length} C files in ${Date.now() - t0} ms; ${indexed.size} can matter (${result.rounds.length} prefilter rounds, searched by ${[...searchedBy].join(', ') || 'nothing'})`);
       ctx.fireIndexed();
     } catch (err) {
       if (!(err instanceof Cancelled)) throw err;
     } finally {
+      wordIndex?.close();
       progress?.done();
     }
   };
