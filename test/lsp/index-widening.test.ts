@@ -43,40 +43,57 @@ int board_cpu_up(unsigned int cpu)
 }
 `;
 
-test('index: a caller of a function that got its summary in a later round is found', async () => {
-  const folder = workspace({ ...FILES, 'arch/board.c': BOARD });
+/**
+ * Opens `rel` of a workspace of `files` (`text` is its content), waits for the index, and returns the first HP001
+ * published for it, every diagnostic last published for it, and the index's log line.
+ */
+async function raceInWorkspace(files: Record<string, string>, rel: string, text: string, what: string) {
+  const folder = workspace({ ...files, [rel]: text });
   const c = new LspClient();
   clients.push(c);
   await c.initialize([folder]);
-  const uri = uriOf(path.join(folder, 'arch/board.c'));
-  c.open(uri, BOARD, 1);
+  const uri = uriOf(path.join(folder, rel));
+  c.open(uri, text, 1);
   await c.until('the index to finish', () => (c.progress.some((p) => (p as { value: { kind: string } }).value.kind === 'end') ? true : undefined), 60_000);
-  const found = await c.until('HP001 through hop_d → hop_a → hop_b → hop_c', () => {
-    const last = [...c.published].reverse().find((p) => p.uri === uri);
-    return last?.diagnostics.find((d) => d.code === 'HP001');
-  }, 10_000);
+  const lastFor = () => [...c.published].reverse().find((p) => p.uri === uri);
+  const found = await c.until(what, () => lastFor()?.diagnostics.find((d) => d.code === 'HP001'), 10_000);
+  const log = await c.until('the index summary in the log', () => c.logs.find((l) => /indexed \d+ C files/.test(l.message)), 10_000);
+  return { found, all: lastFor()!.diagnostics, log: log.message };
+}
+
+test('index: a caller of a function that got its summary in a later round is found', async () => {
+  const { found, all } = await raceInWorkspace(FILES, 'arch/board.c', BOARD, 'HP001 through hop_d → hop_a → hop_b → hop_c');
   assert.equal(found.range.start.line, 3);
   assert.match(String(found.message), /hop_d/);
-  const last = [...c.published].reverse().find((p) => p.uri === uri)!;
-  assert.deepEqual(last.diagnostics.map((d) => [d.code, d.range.start.line]), [['HP001', 3]]);
+  assert.deepEqual(all.map((d) => [d.code, d.range.start.line]), [['HP001', 3]]);
 });
 
+/** 2,100 files that name nothing relevant, with `word` as a plain word only: a big workspace. */
+function fillers(word: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i < 2100; i++) out[`lib/f${i}.c`] = `static int lib_count_${i};\n/* ${word} is not called here */\nint lib_get_${i}(void)\n{\n\treturn lib_count_${i};\n}\n`;
+  return out;
+}
+
 test('index of a big workspace: the same race found through the native word index, which reads the tree once', async () => {
-  const fillers: Record<string, string> = {};
-  // 2,100 files that name nothing relevant, some of them a search name as a plain word only
-  for (let i = 0; i < 2100; i++) fillers[`lib/f${i}.c`] = `static int lib_count_${i};\n/* hop_a is not called here */\nint lib_get_${i}(void)\n{\n\treturn lib_count_${i};\n}\n`;
-  const folder = workspace({ ...fillers, ...FILES, 'arch/board.c': BOARD });
-  const c = new LspClient();
-  clients.push(c);
-  await c.initialize([folder]);
-  const uri = uriOf(path.join(folder, 'arch/board.c'));
-  c.open(uri, BOARD, 1);
-  await c.until('the index to finish', () => (c.progress.some((p) => (p as { value: { kind: string } }).value.kind === 'end') ? true : undefined), 60_000);
-  const found = await c.until('HP001 through hop_d → hop_a → hop_b → hop_c', () => {
-    const last = [...c.published].reverse().find((p) => p.uri === uri);
-    return last?.diagnostics.find((d) => d.code === 'HP001');
-  }, 10_000);
+  const { found, log } = await raceInWorkspace({ ...fillers('hop_a'), ...FILES }, 'arch/board.c', BOARD, 'HP001 through hop_d → hop_a → hop_b → hop_c');
   assert.equal(found.range.start.line, 3);
-  const done = await c.until('the index summary in the log', () => c.logs.find((l) => /indexed \d+ C files/.test(l.message)), 10_000);
-  assert.match(done.message, /indexed 2105 C files .*; 5 can matter .*searched by the word index\)/);
+  assert.match(log, /indexed 2105 C files .*; 5 can matter .*searched by the word index\)/);
+});
+
+// `start` is first a field holding a publishing function (searched where it is used as a member only), then, one
+// round later, a function's name: the file that only calls start() is found by searching it again, everywhere.
+const MEMBER_FILES = {
+  'a/boot.c': 'int acme_boot_one(unsigned int cpu)\n{\n\treturn native_cpu_up(cpu, NULL);\n}\n',
+  'w/wrap.c': 'int acme_wrap(unsigned int cpu)\n{\n\treturn acme_boot_one(cpu);\n}\n',
+  'b/ops.c': 'static const struct acme_ops ops = {\n\t.start = acme_boot_one,\n};\n',
+  'e/start.c': 'int start(unsigned int cpu)\n{\n\treturn acme_wrap(cpu);\n}\n',
+  'c/caller.c': 'int acme_caller(unsigned int cpu)\n{\n\treturn start(cpu);\n}\n',
+};
+const TOP = 'int acme_top(unsigned int cpu)\n{\n\tint rc = acme_caller(cpu);\n\n\tif (!rc)\n\t\trc = xen_smp_intr_init(cpu);\n\treturn rc;\n}\n';
+
+test('index of a big workspace: a field searched as a member, then as a function once it becomes one', async () => {
+  const { found, log } = await raceInWorkspace({ ...fillers('start'), ...MEMBER_FILES }, 'h/top.c', TOP, 'HP001 through acme_caller → start → acme_wrap → acme_boot_one');
+  assert.equal(found.range.start.line, 2);
+  assert.match(log, /indexed 2106 C files .*; 6 can matter .*searched by the word index\)/, 'the 2,100 files naming start as a plain word are not parsed');
 });

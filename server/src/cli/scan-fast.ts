@@ -19,7 +19,8 @@ import {
 } from '../core/prefilter';
 import type { Finding, Span } from '../core/types';
 import { freezeFile, type FrozenFile } from '../core/frozen';
-import { bareName, memberToken, searchFiles, type SearchBackend, type SearchStats } from './scan-workers';
+import { bareName, searchFiles, type SearchBackend, type SearchStats } from './scan-workers';
+import { MemberTokens } from './member-tokens';
 import { WordIndex, wordIndexBinary } from './word-index';
 
 export interface FastScanOptions {
@@ -143,22 +144,13 @@ export async function fastScan(
   };
   const search = options.searchWith ? options.searchWith(raw) : raw;
   const hitFiles = new Set<string>();
-  // A field that is no function's name can matter only where it is used as a member: its calls (`->f(`) and
-  // stores (`.f = x`). Such tokens are searched as members only (in the kernel, `single` is named by 4,700 files,
-  // 26 as a member); one that becomes a function's name later is searched again, everywhere.
+  // Fields that are no function's name are searched as members only (member-tokens.ts).
   const kbTokens = checkedTokens(kb);
-  const fullTokens = new Set(kbTokens);
   const memberSeeds = new Set(options.seedMemberOnly ?? []);
-  for (const t of options.seedTokens ?? []) if (!memberSeeds.has(t)) fullTokens.add(t);
-  const searchedAs = new Map<string, 'member' | 'full'>();
+  const kinds = new MemberTokens([...kbTokens, ...(options.seedTokens ?? []).filter((t) => !memberSeeds.has(t))]);
   const result = await prefilterFixpoint(files, [...kbTokens, ...(options.seedTokens ?? [])], {
     search: async (rest, fresh) => {
-      const wanted = fresh.map((t) => {
-        const as = fullTokens.has(t) ? 'full' : 'member';
-        searchedAs.set(t, as);
-        return as === 'full' ? t : memberToken(t);
-      });
-      const hits = await search(rest, wanted);
+      const hits = await search(rest, kinds.words(fresh));
       for (const f of hits) hitFiles.add(f);
       return hits;
     },
@@ -205,12 +197,7 @@ export async function fastScan(
         if (queue.length === 0) break;
       }
       const { names, fields } = relevantNameKinds(project, admitted.keys(), stores);
-      const again: string[] = [];
-      for (const n of names) {
-        fullTokens.add(n);
-        if (searchedAs.get(n) === 'member') again.push(n);
-      }
-      return { names: [...names, ...fields], again, evicted: hits.filter((f) => !admitted.has(f)) };
+      return { names: [...names, ...fields], again: kinds.functions(names), evicted: hits.filter((f) => !admitted.has(f)) };
     },
   }, options.onRound).finally(() => index?.close());
 
@@ -239,7 +226,7 @@ export async function fastScan(
     analysis,
     loaded: inOrder,
     functions,
-    stats: { admitted: inOrder.length, rounds: result.rounds, tokens: result.tokens.length, search: searchStats.backend, parsedChars, admittedChars, searchedTokens: result.tokens, memberOnly: [...searchedAs].filter(([, as]) => as === 'member').map(([t]) => t).sort(), hits: [...hitFiles] },
+    stats: { admitted: inOrder.length, rounds: result.rounds, tokens: result.tokens.length, search: searchStats.backend, parsedChars, admittedChars, searchedTokens: result.tokens, memberOnly: kinds.memberOnly(), hits: [...hitFiles] },
   };
 }
 

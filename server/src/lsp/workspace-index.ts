@@ -4,10 +4,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import picomatch from 'picomatch';
 import { DidChangeWatchedFilesNotification, FileChangeType, WatchKind } from 'vscode-languageserver/node';
-import { AdmissionGate, checkedTokens, relevantNames, type StoreCache } from '../core/admission';
+import { AdmissionGate, checkedTokens, relevantNameKinds, relevantNames, type StoreCache } from '../core/admission';
 import { compileTokens, hasMatch, identifierPattern, prefilterFixpoint } from '../core/prefilter';
 import type { Project } from '../core/project';
-import { searchFiles } from '../cli/scan-workers';
+import { bareName, searchFiles } from '../cli/scan-workers';
+import { MemberTokens } from '../cli/member-tokens';
 import { WordIndex, wordIndexBinary } from '../cli/word-index';
 import { type ServerContext, uriToFile } from './context';
 import { settle } from './memory';
@@ -180,18 +181,20 @@ export function registerWorkspaceIndex(ctx: ServerContext): void {
       const bin = files.length >= BIG_SEARCH ? wordIndexBinary() : undefined;
       wordIndex = bin ? new WordIndex(files, bin) : undefined;
       const searchedBy = new Set<string>();
+      const kinds = new MemberTokens(kbTokens);
       // Only files that can matter are parsed: those naming a knowledge-base call, widened to the names
       // of functions that got a summary (and the ops-table fields they are stored in) until nothing changes.
       const result = await prefilterFixpoint(files, kbTokens, {
         search: async (rest, toks) => {
           ctx.log.trace(`hotplug-race: index: searching ${rest.length} files for ${toks.length} names (${Date.now() - t0} ms)`);
+          const words = kinds.words(toks);
           if (rest.length >= BIG_SEARCH) {
             // A big tree: the word index, ripgrep or worker threads, off this thread. Binary files are then skipped
             // silently.
             let found: string[] | undefined;
             if (wordIndex) {
               try {
-                found = await wordIndex.query(rest, toks);
+                found = await wordIndex.query(rest, words);
               } catch (err) {
                 if (!alive()) throw new Cancelled();
                 ctx.log.warn(`hotplug-race: index: ${(err as Error).message}; searching with ripgrep instead`);
@@ -200,7 +203,8 @@ export function registerWorkspaceIndex(ctx: ServerContext): void {
               }
             }
             searchedBy.add(found ? 'the word index' : 'ripgrep or worker threads');
-            const hits = new Set(found ?? (await searchFiles(rest, toks, { roots: folders })));
+            // ripgrep and the worker threads look for every use of a name: a superset of its member uses
+            const hits = new Set(found ?? (await searchFiles(rest, [...new Set(words.map(bareName))], { roots: folders })));
             if (!alive()) throw new Cancelled();
             return rest.filter((f) => hits.has(f) || open.has(f));
           }
@@ -282,9 +286,9 @@ export function registerWorkspaceIndex(ctx: ServerContext): void {
             if (!queue.length) break;
           }
           if (capped) return [];
-          const names = relevantNames(ctx.project(), admittedNow, stores);
-          ctx.log.trace(`hotplug-race: index: ${names.size} summarised names, ${admittedNow.size} files parsed, ${gate.pendingCount} pending (${Date.now() - t0} ms)`);
-          return { names, evicted: add.filter((f) => !admittedNow.has(f)) };
+          const { names, fields } = relevantNameKinds(ctx.project(), admittedNow, stores);
+          ctx.log.trace(`hotplug-race: index: ${names.size} summarised names and ${fields.size} fields, ${admittedNow.size} files parsed, ${gate.pendingCount} pending (${Date.now() - t0} ms)`);
+          return { names: [...names, ...fields], again: kinds.functions(names), evicted: add.filter((f) => !admittedNow.has(f)) };
         },
       });
       if (!alive()) return;
