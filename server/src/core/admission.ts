@@ -73,10 +73,10 @@ export class AdmissionGate {
    * state registration: the names in its arguments, since it matters (HP004) only once its startup callback has a
    * summary, and it gives its caller none. Otherwise the name, which gets the file parsed.
    */
-  private readonly callNames: CallNames = (name, code, open) => {
+  private readonly callNames: CallNames = (name, code, open, budget) => {
     const entries = this.kb.forFunction(name);
     if (!entries.length) return [name];
-    const args = callArguments(code, open);
+    const args = callArguments(code, open, budget);
     if (args === undefined) return [name];
     if (!kbCallMayApply(this.kb, name, args)) return [];
     if (entries.every((e) => e.role === 'hotplug-state') && !/\/[*/]/.test(args)) return namesInArguments(args);

@@ -17,7 +17,16 @@ export interface Occurrences {
 }
 
 /** What a call `name(` at `open` is recorded as: by default its name; the admission gate narrows some. */
-export type CallNames = (name: string, code: string, open: number) => Iterable<string>;
+export type CallNames = (name: string, code: string, open: number, budget: ScanBudget) => Iterable<string>;
+
+/**
+ * Characters the look-aheads past occurrences may still read in one text. Each reads a bounded stretch, but a
+ * stretch per occurrence (`f(` repeated over 5 MB) would take minutes; past the budget every look-ahead gives its
+ * conservative answer at once (a definition; a call that counts).
+ */
+export interface ScanBudget {
+  left: number;
+}
 
 /** How far a definition's header is looked at past the name before it counts as one anyway. */
 const HEADER_LIMIT = 20_000;
@@ -27,6 +36,7 @@ const HEADER_LIMIT = 20_000;
  * A superset of definitions: whatever could be one counts as one.
  */
 export function occurrencesIn(code: string, pattern: RegExp, callNames?: CallNames): Occurrences {
+  const budget: ScanBudget = { left: 2 * code.length + 100_000 };
   const out: Occurrences = { defines: new Set(), calls: new Set(), fieldCalls: new Set(), fieldAssigned: false, assignedFrom: false };
   pattern.lastIndex = 0;
   for (let m = pattern.exec(code); m; m = pattern.exec(code)) {
@@ -41,9 +51,9 @@ export function occurrencesIn(code: string, pattern: RegExp, callNames?: CallNam
       continue;
     }
     if (field) out.fieldCalls.add(name);
-    else if (isDefineName(code, at) || bodyFollows(code, after)) out.defines.add(name);
+    else if (isDefineName(code, at) || bodyFollows(code, after, budget)) out.defines.add(name);
     else if (!callNames) out.calls.add(name);
-    else for (const n of callNames(name, code, after)) out.calls.add(n);
+    else for (const n of callNames(name, code, after, budget)) out.calls.add(n);
   }
   return out;
 }
@@ -57,8 +67,10 @@ const ARGS_LIMIT = 4000;
  * plainly within ARGS_LIMIT characters, with no `;`, `{`, `}` or directive line inside (literals and comments do
  * not count): the parser might group it otherwise.
  */
-export function callArguments(code: string, open: number): string | undefined {
+export function callArguments(code: string, open: number, budget?: ScanBudget): string | undefined {
+  if (budget && budget.left <= 0) return undefined;
   const limit = Math.min(code.length, open + ARGS_LIMIT);
+  if (budget) budget.left -= limit - open;
   const closers: number[] = [];
   for (let i = open; i < limit; i++) {
     const c = code.charCodeAt(i);
@@ -122,19 +134,35 @@ function afterAssign(code: string, at: number): boolean {
   }
 }
 
-/** The name right after `#define` on its line. */
+/** The name right after `#define` on its line (read backwards over blanks only, so a long line costs nothing). */
 function isDefineName(code: string, at: number): boolean {
-  const lineStart = code.lastIndexOf('\n', at - 1) + 1;
-  return /^[ \t]*#[ \t]*define[ \t]+$/.test(code.slice(lineStart, at));
+  let i = at - 1;
+  const blanks = () => {
+    while (i >= 0 && (code.charCodeAt(i) === 32 || code.charCodeAt(i) === 9)) i--;
+  };
+  const end = i;
+  blanks();
+  if (i === end || i < 5 || code.slice(i - 5, i + 1) !== 'define') return false;
+  i -= 6;
+  blanks();
+  if (i < 0 || code.charCodeAt(i) !== 35 /* # */) return false;
+  i--;
+  blanks();
+  return i < 0 || code.charCodeAt(i) === 10;
 }
 
 /**
  * From the `(` after a name: its group closes, then only blanks, directive lines, identifiers (annotations,
  * attributes) and parenthesised groups until a `{`. That is how a function header ends.
  */
-function bodyFollows(code: string, open: number): boolean {
+function bodyFollows(code: string, open: number, budget: ScanBudget): boolean {
+  if (budget.left <= 0) return true;
   const limit = Math.min(code.length, open + HEADER_LIMIT);
   let i = open;
+  const done = (body: boolean): boolean => {
+    budget.left -= Math.max(1, i - open);
+    return body;
+  };
   for (;;) {
     // a parenthesised group
     let depth = 0;
@@ -148,11 +176,11 @@ function bodyFollows(code: string, open: number): boolean {
         if (j > i) i = j - 1;
       }
     }
-    if (i >= limit) return true; // too long to tell: count it
+    if (i >= limit) return done(true); // too long to tell: count it
     i++;
     for (;;) {
       i = skipBlanks(code, i);
-      if (i >= limit) return i < code.length;
+      if (i >= limit) return done(i < code.length);
       const c = code.charCodeAt(i);
       if (c === 35 /* # */ && atLineStart(code, i)) {
         i = endOfDirective(code, i);
@@ -165,8 +193,8 @@ function bodyFollows(code: string, open: number): boolean {
       break;
     }
     const c = code.charCodeAt(i);
-    if (c === 123 /* { */) return true;
-    if (c !== 40) return false;
+    if (c === 123 /* { */) return done(true);
+    if (c !== 40) return done(false);
   }
 }
 

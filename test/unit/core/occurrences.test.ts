@@ -47,3 +47,24 @@ test('stores into token fields and of token names are flagged, so only those fil
   assert.equal(c.fieldAssigned, false);
   assert.equal(c.assignedFrom, false);
 });
+
+test('look-aheads have a budget per text: an occurrence repeated over 5 MB is classified at once, conservatively', () => {
+  // Before the budget each `acme_up(` read up to 20,000 characters ahead: 30 s for this text.
+  for (const unit of ['acme_up(\n', 'acme_up(x;\n', 'acme_up(1) ']) {
+    const text = unit.repeat(Math.floor(5e6 / unit.length));
+    const t = Date.now();
+    const o = occurrencesIn(text, identifierPattern(['acme_up'])!);
+    assert.ok(Date.now() - t < 5000, `${JSON.stringify(unit)}: ${Date.now() - t} ms`);
+    assert.deepEqual([...o.defines], ['acme_up'], 'past the budget an occurrence counts as a definition: the file is parsed');
+  }
+  // A short text is read as before.
+  assert.deepEqual(occ('void f(void)\n{\n' + '\tacme_up(1);\n'.repeat(2000) + '}\n'), { defines: [], calls: ['acme_up'], fieldCalls: [] });
+});
+
+test('#define is recognised with blanks around #, and only at a line start', () => {
+  assert.deepEqual(occ(' \t# \tdefine\t acme_up 1\n').defines, ['acme_up']);
+  assert.deepEqual(occ('x = 1;\n#define acme_up(c) acme_ipi(c)\n').defines, ['acme_up']);
+  assert.deepEqual(occ('x #define acme_up 1\n').defines, []);
+  assert.deepEqual(occ('#defineacme_up 1\n').defines, []);
+  assert.deepEqual(occ('# undef acme_up\n').defines, []);
+});
