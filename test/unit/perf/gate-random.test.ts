@@ -1,0 +1,70 @@
+// Random kernel-style trees: the optimised scan (token prefilter, admission gate, compaction) reports exactly what
+// the plain scan reports. The trees mix what the gate judges from raw text: knowledge-base calls whose `when`
+// conditions may or may not hold, hot-plug state registrations of callbacks with and without summaries, wrappers
+// across files and rounds, and ops tables.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Rng } from '../../fuzz/prng';
+import { collectFiles, scan } from '../../../server/src/cli/scan-engine';
+import { fastScan } from '../../../server/src/cli/scan-fast';
+import { writeLines } from '../cli/helpers';
+
+const DIRS = ['arch/a', 'arch/a/sub', 'arch/b', 'drivers/c', 'kernel'];
+const NAMES = ['w_up', 'w_ipi', 'w_boot', 'w_die', 'w_wrap', 'w_free', 'w_start', 'w_online', 'w_dead', 'w_init', 'w_cb'];
+const STATEMENTS = [
+  'native_cpu_up(cpu, NULL);',
+  'xen_smp_intr_init(cpu);',
+  'xen_smp_intr_free(cpu);',
+  'set_cpu_online(cpu, true);',
+  'set_cpu_online(cpu, false);',
+  'set_cpu_online(cpu, online);',
+  'cpumask_set_cpu(cpu, cpu_online_mask);',
+  'cpumask_set_cpu(cpu, &w_pending_mask);',
+  'cpumask_clear_cpu(cpu, &__cpu_online_mask);',
+  'cpumask_clear_cpu(cpu, d->mask);',
+  'cpumask_set_cpu(cpu, /* online */ &w_mask);',
+  'enable_percpu_irq(w_ipi_irq, 0);',
+  'enable_percpu_irq(w_timer_irq, 0);',
+  'ops->kick_cpu(cpu);',
+  'pr_info("cpu %u\\n", cpu);',
+];
+
+function randomFile(rnd: Rng): string[] {
+  const out: string[] = [];
+  for (let n = rnd.range(1, 3); n > 0; n--) {
+    const body: string[] = [];
+    for (let k = rnd.int(5); k > 0; k--) {
+      const r = rnd.float();
+      if (r < 0.25) body.push(`${rnd.pick(NAMES)}(cpu);`);
+      else if (r < 0.35) body.push(`cpuhp_setup_state(${rnd.pick(['CPUHP_AP_ONLINE_DYN', 'CPUHP_BP_PREPARE_DYN'])}, "w:online", ${rnd.pick(NAMES)}, NULL);`);
+      else body.push(rnd.pick(STATEMENTS));
+    }
+    out.push(`${rnd.chance(0.3) ? 'static int' : 'int'} ${rnd.pick(NAMES)}(unsigned int cpu)`, '{', ...body.map((l) => `\t${l}`), '\treturn 0;', '}', '');
+  }
+  if (rnd.chance(0.3)) out.push(`struct plat_ops ops_${rnd.int(1000)} = {`, `\t.kick_cpu = ${rnd.pick(NAMES)},`, '};', '');
+  return out;
+}
+
+test('random trees: the optimised scan reports what the plain scan reports', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hp-gate-'));
+  let withFindings = 0;
+  try {
+    for (let t = 0; t < 40; t++) {
+      const rnd = new Rng(20261205, t);
+      const tree = path.join(dir, `t${t}`);
+      for (let i = 0; i < 10; i++) writeLines(tree, `${DIRS[i % DIRS.length]}/f${i}.c`, randomFile(rnd));
+      const plain = await scan([tree], { prefilter: false });
+      const fast = await fastScan(collectFiles([tree]), [tree], { search: 'js', workers: 1 });
+      const short = (l: typeof plain.findings) => l.map((f) => `${path.relative(tree, f.file)}:${f.span.startLine + 1} ${f.function} ${f.code}`);
+      assert.deepEqual(short(fast.findings), short(plain.findings), `tree ${t}`);
+      assert.equal(JSON.stringify(fast.findings), JSON.stringify(plain.findings), `tree ${t}`);
+      if (plain.findings.length) withFindings++;
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  assert.ok(withFindings >= 10, `trees with findings: ${withFindings} of 40`);
+});
