@@ -62,6 +62,22 @@ if (process.platform === 'linux' && process.arch === 'x64' && fs.existsSync(loca
   console.log('package: linux-x64 tree-sitter prebuild replaced by the local build (older libstdc++ requirement)');
 }
 
+// The word index helper (native/word-index.c) for this platform, when npm run build could compile it: the
+// language server's index of a big workspace reads the tree once with it (elsewhere it uses ripgrep).
+const helper = path.join(root, 'out', 'native', 'word-index');
+if (fs.existsSync(helper)) {
+  const dest = path.join(stage, 'native', `${process.platform}-${process.arch}`, 'word-index');
+  fs.mkdirSync(path.dirname(dest), { recursive: true });
+  fs.copyFileSync(helper, dest);
+  fs.chmodSync(dest, 0o755);
+  const answer = execFileSync(dest, ['1'], { input: '\0', encoding: 'utf8' }).trim();
+  if (answer !== 'ready 0 0') {
+    console.error(`package: the staged word-index helper answered '${answer}'`);
+    process.exit(1);
+  }
+  console.log(`package: word-index helper for ${process.platform}-${process.arch}`);
+} else console.warn('package: out/native/word-index is not built (no C compiler?): the extension will search with ripgrep');
+
 // The staged native modules must load and parse C on this machine, as the packaged server will.
 try {
   execFileSync(process.execPath, ['-e', `

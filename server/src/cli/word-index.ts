@@ -12,15 +12,28 @@ import { packageRoot } from '../core/package-root';
  *  and `.name` for a name used as a member (after `.` or `->`). */
 export const INDEXABLE = /^\.?[A-Za-z_]\w*$/;
 
-/** The helper built by scripts/build-native.mjs, if it was. */
+/**
+ * The helper: built by scripts/build-native.mjs (out/native), or shipped in the extension for this platform
+ * (native/<platform>-<arch>, by scripts/package.mjs). An installed extension may have lost the executable bit.
+ */
 export function wordIndexBinary(): string | undefined {
-  const bin = path.join(packageRoot(), 'out', 'native', 'word-index');
-  try {
-    fs.accessSync(bin, fs.constants.X_OK);
-    return bin;
-  } catch {
-    return undefined;
+  const root = packageRoot();
+  for (const bin of [path.join(root, 'out', 'native', 'word-index'), path.join(root, 'native', `${process.platform}-${process.arch}`, 'word-index')]) {
+    try {
+      fs.accessSync(bin, fs.constants.X_OK);
+      return bin;
+    } catch {
+      try {
+        if (!fs.statSync(bin).isFile()) continue;
+        fs.chmodSync(bin, 0o755);
+        fs.accessSync(bin, fs.constants.X_OK);
+        return bin;
+      } catch {
+        // not there, or not ours to make executable
+      }
+    }
   }
+  return undefined;
 }
 
 interface Waiter {
