@@ -93,6 +93,12 @@ export class AdmissionGate {
    * field resolve as in a full parse); when there are none, pending files whose calls now resolve to events.
    */
   due(isParsed: (file: string) => boolean, resolver: () => Resolver): string[] {
+    const stores = this.storesDue(isParsed);
+    return stores.length ? stores : this.callsDue(resolver);
+  }
+
+  /** The files holding stores nearest to a token field's callers, among those `isDone` does not know. */
+  storesDue(isDone: (file: string) => boolean): string[] {
     const out = new Set<string>();
     for (const [field, callers] of this.fieldCallers) {
       const at = this.storeFiles.get(field);
@@ -100,9 +106,14 @@ export class AdmissionGate {
       if (!at || this.storesDone.get(field) === n) continue;
       this.storesDone.set(field, n);
       const index = new NearestIndex(at);
-      for (const c of callers) for (const s of index.nearestTo(c)) if (!isParsed(s)) out.add(s);
+      for (const c of callers) for (const s of index.nearestTo(c)) if (!isDone(s)) out.add(s);
     }
-    if (out.size) return [...out];
+    return [...out];
+  }
+
+  /** Pending files whose calls now resolve to something with events. */
+  callsDue(resolver: () => Resolver): string[] {
+    const out = new Set<string>();
     const r = resolver();
     const named = (n: string, file: string) => this.kb.forFunction(n).length > 0 || !!r.summary(n, file);
     for (const [file, p] of this.pending) {

@@ -55,6 +55,8 @@ interface CacheEntry {
 
 interface FileState {
   parsed: Parsed;
+  /** Kept from an earlier analysis or known by its stores only (setFrozenFile): `parsed` throws NotLoaded. */
+  frozen?: true;
   facts?: FileFacts;
   /** Facts of an earlier version of the file, to reuse those of unchanged functions; dropped once `facts` is built. */
   previous?: FileFacts;
@@ -89,7 +91,9 @@ export class Project {
   }
 
   setFile(file: string, text: string, edits?: TreeEdit[]): void {
-    const prev = this.files_.get(file);
+    // A frozen file's state has no parse, and facts without nodes: nothing of it is reused.
+    const kept = this.files_.get(file);
+    const prev = kept?.frozen ? undefined : kept;
     const parsed = parseText(text, this.kb.lexicon.loopMacroPrefixes, prev?.parsed, edits);
     this.files_.set(file, { parsed, previous: prev?.facts ?? prev?.previous });
     this.invalidate();
@@ -105,6 +109,7 @@ export class Project {
       get parsed(): Parsed {
         throw new NotLoaded(file);
       },
+      frozen: true,
       facts,
     });
     this.fnCache.delete(file);
