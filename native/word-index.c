@@ -298,6 +298,37 @@ static void *worker(void *arg) {
   return NULL;
 }
 
+/* One query over one reading thread's records. */
+typedef struct {
+  unsigned char *hit;
+  const uint32_t *want;
+  size_t nw;
+  const uint64_t *bloom;
+  const Thread *t;
+} Query;
+
+static void *query(void *arg) {
+  const Query *q = arg;
+  const uint32_t *o = q->t->out, *e = o + q->t->len;
+  while (o < e) {
+    uint32_t f = o[0], c = o[1];
+    const uint32_t *w = o + 2;
+    o = w + c;
+    if (q->hit[f]) continue;
+    for (; w < o; w++) {
+      uint32_t h = *w;
+      if (!(q->bloom[(h & 0xffff) >> 6] >> (h & 63) & 1)) continue;
+      size_t k = 0;
+      while (k < q->nw && q->want[k] != h) k++;
+      if (k < q->nw) {
+        q->hit[f] = 1;
+        break;
+      }
+    }
+  }
+  return NULL;
+}
+
 int main(int argc, char **argv) {
   int nthreads = argc > 1 ? atoi(argv[1]) : 2;
   if (nthreads < 1 || nthreads > 64) nthreads = 2;
@@ -332,6 +363,8 @@ int main(int argc, char **argv) {
   fflush(stdout);
 
   unsigned char *hit = xrealloc(NULL, nfiles + 1);
+  Query *qs = calloc((size_t)nthreads, sizeof(Query));
+  if (!qs) die("out of memory");
   uint32_t *want = NULL;
   size_t wcap = 0;
   uint64_t bloom[1024]; /* 65,536 bits over the hashes' low bits: most words fail here */
@@ -347,25 +380,16 @@ int main(int argc, char **argv) {
         bloom[(h & 0xffff) >> 6] |= 1ULL << (h & 63);
       }
     memcpy(hit, unreadable, nfiles);
+    /* each reading thread's records in a thread of their own: a file is in one thread's records only, so the
+     * threads set different bytes of `hit` */
+    int started[64] = {0};
     for (int i = 0; i < nthreads && nw; i++) {
-      const uint32_t *o = ts[i].out, *e = o + ts[i].len;
-      while (o < e) {
-        uint32_t f = o[0], c = o[1];
-        const uint32_t *w = o + 2;
-        o = w + c;
-        if (hit[f]) continue;
-        for (; w < o; w++) {
-          uint32_t h = *w;
-          if (!(bloom[(h & 0xffff) >> 6] >> (h & 63) & 1)) continue;
-          size_t k = 0;
-          while (k < nw && want[k] != h) k++;
-          if (k < nw) {
-            hit[f] = 1;
-            break;
-          }
-        }
-      }
+      qs[i] = (Query){hit, want, nw, bloom, &ts[i]};
+      if (i < nthreads - 1 && pthread_create(&th[i], NULL, query, &qs[i]) == 0) started[i] = 1;
+      else query(&qs[i]); /* the last on this thread, or one that could not start */
     }
+    for (int i = 0; i < nthreads; i++)
+      if (started[i]) pthread_join(th[i], NULL);
     for (size_t f = 0; f < nfiles; f++)
       if (hit[f]) printf("%zu ", f);
     printf("\n");
