@@ -15,6 +15,7 @@ import { identifierPattern } from '../../../server/src/core/prefilter';
 import { kbCallMayApply } from '../../../server/src/core/when-text';
 import { collectFiles, scan } from '../../../server/src/cli/scan-engine';
 import { fastScan } from '../../../server/src/cli/scan-fast';
+import { writeLines } from '../cli/helpers';
 
 const kb = KnowledgeBase.builtin();
 
@@ -104,13 +105,18 @@ test('the gate: a file whose knowledge-base calls cannot apply is neither parsed
   assert.equal(gate.classify('/t/c.c', 'void c(int cpu)\n{\n\tcpumask_set_cpu(cpu, cpu_online_mask);\n}\n', tokens, pattern), true);
 });
 
-test('a scan does not read past the mask: same findings as the plain scan, the other masks\' files not parsed', async () => {
+/** Runs `body` in a temporary tree; `w(rel, ...lines)` writes a file of it. */
+async function inTree(body: (dir: string, w: (rel: string, ...lines: string[]) => void) => Promise<void>): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hp-when-'));
-  const w = (rel: string, ...lines: string[]) => {
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), lines.join('\n') + '\n');
-  };
   try {
+    await body(dir, (rel, ...lines) => writeLines(dir, rel, lines));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('a scan does not read past the mask: same findings as the plain scan, the other masks\' files not parsed', () =>
+  inTree(async (dir, w) => {
     w('arch/acme/smp.c', 'void acme_secondary_start(void)', '{', '\tunsigned int cpu = smp_processor_id();', '', '\tacme_mark_online(cpu);', '\tacme_ipi_init(cpu);', '}');
     w('arch/acme/online.c', 'void acme_mark_online(unsigned int cpu)', '{', '\tcpumask_set_cpu(cpu, &__cpu_online_mask);', '}');
     w('arch/acme/ipi.c', 'int acme_ipi_init(unsigned int cpu)', '{', '\treturn bind_ipi_to_irqhandler(ACME_RESCHED, cpu, acme_resched, 0, "resched", NULL);', '}');
@@ -123,18 +129,10 @@ test('a scan does not read past the mask: same findings as the plain scan, the o
     const loaded = r.loaded.map((f) => path.relative(dir, f)).sort();
     assert.ok(!loaded.includes('drivers/acme/stats.c'), 'only another mask: not parsed');
     assert.ok(loaded.includes('drivers/acme/queue.c'), 'calls a publisher wrapper: parsed once the wrapper has a summary');
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
-test('a hot-plug state registration is parsed once a callback it names has a summary (HP004 across files and rounds)', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hp-when-'));
-  const w = (rel: string, ...lines: string[]) => {
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), lines.join('\n') + '\n');
-  };
-  try {
+test('a hot-plug state registration is parsed once a callback it names has a summary (HP004 across files and rounds)', () =>
+  inTree(async (dir, w) => {
     // acme_ipi_setup has a summary after round 1; acme_cb_online after round 2
     w('arch/acme/ipi.c', 'int acme_ipi_setup(unsigned int cpu)', '{', '\treturn bind_ipi_to_irqhandler(ACME_RESCHED, cpu, acme_resched, 0, "resched", NULL);', '}');
     w('drivers/acme/pmu.c', 'static int acme_pmu_online(unsigned int cpu)', '{', '\treturn acme_ipi_setup(cpu);', '}', '',
@@ -150,10 +148,7 @@ test('a hot-plug state registration is parsed once a callback it names has a sum
       assert.equal(JSON.stringify(r.findings), JSON.stringify(plain.findings), `gate ${gate}`);
       if (gate) assert.ok(!r.loaded.some((f) => f.endsWith('quiet.c')), 'a registration of a callback without a summary: not parsed');
     }
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
 test('whenever a registration is HP004, the gate parses its file once the callback has a summary', () => {
   const cb = '/t/cb.c';
