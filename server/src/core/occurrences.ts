@@ -70,24 +70,28 @@ const ARGS_LIMIT = 4000;
 export function callArguments(code: string, open: number, budget?: ScanBudget): string | undefined {
   if (budget && budget.left <= 0) return undefined;
   const limit = Math.min(code.length, open + ARGS_LIMIT);
-  if (budget) budget.left -= limit - open;
   const closers: number[] = [];
-  for (let i = open; i < limit; i++) {
+  let i = open;
+  const done = (args: string | undefined): string | undefined => {
+    if (budget) budget.left -= Math.max(1, i - open);
+    return args;
+  };
+  for (; i < limit; i++) {
     const c = code.charCodeAt(i);
     if (c === 40 /* ( */) closers.push(41);
     else if (c === 91 /* [ */) closers.push(93);
     else if (c === 41 /* ) */ || c === 93 /* ] */) {
       if (closers.length === 0) continue; // past the group: part of the rest
-      if (closers.pop() !== c) return undefined;
+      if (closers.pop() !== c) return done(undefined);
     } else if (c === 59 /* ; */ || c === 123 /* { */ || c === 125 /* } */ || (c === 35 /* # */ && atLineStart(code, i))) {
-      return closers.length === 0 ? code.slice(open + 1, i) : undefined;
+      return done(closers.length === 0 ? code.slice(open + 1, i) : undefined);
     } else if (c === 34 || c === 39) i = endOfLiteral(code, i) - 1;
     else if (c === 47 /* / */) {
       const j = skipBlanks(code, i);
       if (j > i) i = j - 1;
     }
   }
-  return closers.length === 0 && limit === code.length ? code.slice(open + 1) : undefined;
+  return done(closers.length === 0 && limit === code.length ? code.slice(open + 1) : undefined);
 }
 
 /** Past blanks and comments. */

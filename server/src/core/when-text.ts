@@ -7,8 +7,8 @@ import { SELF, normaliseText } from './cpu-identity';
 import { blankAnnotations } from './parse';
 
 /**
- * False only when no entry for `name` can apply to a call whose argument list is `args` (the text between its
- * parentheses, from occurrences.ts's callArguments). Names without entries, and entries without conditions, can.
+ * False only when no entry for `name` can apply to a call whose arguments are in `args` (its group and the rest of
+ * its statement, from occurrences.ts's callArguments). Names without entries, and entries without conditions, can.
  */
 export function kbCallMayApply(kb: KnowledgeBase, name: string, args: string): boolean {
   const entries = kb.forFunction(name);

@@ -103,6 +103,9 @@ test('the gate: a file whose knowledge-base calls cannot apply is neither parsed
   assert.equal(gate.classify('/t/b.c', 'void b(int cpu)\n{\n\tcpumask_set_cpu(cpu, &acme_pending);\n\tacme_up(cpu);\n}\n', tokens, pattern), false);
   assert.equal(gate.pendingCount, 1, 'its other token call is kept for later');
   assert.equal(gate.classify('/t/c.c', 'void c(int cpu)\n{\n\tcpumask_set_cpu(cpu, cpu_online_mask);\n}\n', tokens, pattern), true);
+  // the look-ahead budget is charged what each call's arguments take, not their limit: 500 calls are all judged
+  const many = 'void d(int cpu)\n{\n' + '\tcpumask_set_cpu(cpu, &acme_pending);\n'.repeat(500) + '}\n';
+  assert.equal(gate.classify('/t/d.c', many, tokens, pattern), false);
 });
 
 /** Runs `body` in a temporary tree; `w(rel, ...lines)` writes a file of it. */
