@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import fc from 'fast-check';
+import { propertyRuns } from '../property-runs';
 import { WordIndex, wordIndexBinary } from '../../../server/src/cli/word-index';
 
 function binary(): string {
@@ -46,7 +47,7 @@ test('word index: random texts, every answer equals a whole-word search', async 
           index.close();
         }
       }),
-      { numRuns: 60 },
+      propertyRuns(60),
     );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { propertyRuns } from '../property-runs';
 import { NearestIndex } from '../../../server/src/core/nearest-index';
 import { nearest } from '../../../server/src/core/summaries';
 
@@ -14,7 +15,7 @@ test('NearestIndex.nearestTo equals nearest() over the same files', () => {
       const want = [...new Set(nearest(files, (f) => f, q))].sort();
       assert.deepEqual(new NearestIndex(files).nearestTo(q).sort(), want);
     }),
-    { numRuns: 3000 },
+    propertyRuns(3000),
   );
 });
 

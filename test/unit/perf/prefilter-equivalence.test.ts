@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import fc from 'fast-check';
+import { propertyRuns } from '../property-runs';
 import { compactText, compileTokens, layoutOf, regionsWithMatch, identifierPattern, lineStartsOf } from '../../../server/src/core/prefilter';
 import { scan, collectFiles } from '../../../server/src/cli/scan-engine';
 import { fastScan } from '../../../server/src/cli/scan-fast';
@@ -23,7 +24,7 @@ test('compileTokens agrees with a naive substring search', () => {
       const m = compileTokens(tokens);
       assert.equal(m.test(Buffer.from(text, 'latin1')), tokens.some((t) => text.includes(t)));
     }),
-    { numRuns: 2000 },
+    propertyRuns(2000),
   );
 });
 
