@@ -188,6 +188,9 @@ export function resultUse(call: SyntaxNode, root: SyntaxNode, use0: ResultUse, c
 
 function whenHolds(e: KbEntry, cs: CallSite): boolean {
   if (!e.when) return true;
+  // Error recovery can stretch an argument over the next statements (`f(a ? b;` then `g(: IPI);`): a condition is
+  // not judged on text the parser could not read. The admission gate relies on it (when-text.ts).
+  if (cs.node.childForFieldName('arguments')?.hasError) return false;
   return e.when.every((w) => {
     const a = cs.args[w.arg];
     if (!a) return false;

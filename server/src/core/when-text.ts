@@ -17,8 +17,9 @@ export function kbCallMayApply(kb: KnowledgeBase, name: string, args: string): b
   // splices; rather than follow those inside an argument list, count such a list as one where anything can hold.
   if (/\/\*|\/\/|\\/.test(args) || blankAnnotations(args) !== args) return true;
   if (kb.lexicon.loopMacroPrefixes.some((p) => p && args.includes(p))) return true;
-  // whenHolds compares an argument's text or its CPU key. Both are, once blanks, parentheses and '&' are dropped,
-  // a contiguous part of the argument list so treated (or 'self').
+  // whenHolds compares an argument's text or its CPU key, and only in an argument list without syntax errors, which
+  // ends at this group's ')'. Both are, once blanks, parentheses and '&' are dropped, a contiguous part of the
+  // argument list so treated (or 'self').
   const hay = strip(args);
   const lower = hay.toLowerCase();
   return entries.some((e) => e.when!.every((w) => w.oneOf.some((v) => valueMayMatch(v, hay, lower))));

@@ -13,7 +13,8 @@ const kb = KnowledgeBase.builtin();
 function callOf(e: KbEntry, cpu: string): string {
   const n = Math.max(typeof e.cpuArg === 'number' ? e.cpuArg + 1 : 1, ...(e.when ?? []).map((w) => w.arg + 1), 2);
   const args = Array.from({ length: n }, (_, i) => (i === e.cpuArg ? cpu : 'NULL'));
-  for (const w of e.when ?? []) args[w.arg] = w.oneOf[0];
+  // a glob's stars become names: `*ipi*` -> acme_ipi_irq
+  for (const w of e.when ?? []) args[w.arg] = w.oneOf[0].replace(/^\*/, 'acme_').replace(/\*$/, '_irq').replace(/\*/g, '_');
   const i = e.name.lastIndexOf('.');
   const callee = e.kind === 'field' ? (i < 0 ? `plat_ops->${e.name}` : `${e.name.slice(0, i)}.${e.name.slice(i + 1)}`) : e.name;
   return `${callee}(${args.join(', ')})`;
