@@ -142,7 +142,7 @@ export async function fastScan(
   const backend = options.search ?? 'auto';
   const bin = backend === 'index' || (backend === 'auto' && files.length >= INDEX_MIN_FILES && !options.searchWith) ? wordIndexBinary() : undefined;
   if (backend === 'index' && !bin) throw new Error('the word index is not built (npm run build builds out/native/word-index)');
-  let index = bin ? new WordIndex(files, bin) : undefined;
+  let index = bin ? new WordIndex(files, bin, undefined, max) : undefined;
   const raw = async (rest: readonly string[], wanted: readonly string[]): Promise<string[]> => {
     if (index) {
       try {

@@ -50,12 +50,16 @@ export class WordIndex {
   private stderr = '';
   private closed = false;
 
+  /** Files over `maxBytes` are not read (in every answer): the scan skips them by size when it meets them. */
   constructor(
     private readonly files: readonly string[],
     binary: string,
     threads = os.availableParallelism(),
+    maxBytes?: number,
   ) {
-    this.proc = spawn(binary, [String(Math.max(1, Math.min(threads, 64)))], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const args = [String(Math.max(1, Math.min(threads, 64)))];
+    if (maxBytes !== undefined && Number.isSafeInteger(maxBytes) && maxBytes > 0) args.push(String(maxBytes));
+    this.proc = spawn(binary, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     this.ready = this.next();
     this.ready.catch(() => undefined); // a failure before the first query is reported by that query
     let buf = '';

@@ -179,7 +179,7 @@ export function registerWorkspaceIndex(ctx: ServerContext): void {
       // A big tree is read once, by the native word index, and every round is asked of it (ripgrep would read it
       // again each round); ripgrep or worker threads if it is not built or fails.
       const bin = files.length >= BIG_SEARCH ? wordIndexBinary() : undefined;
-      wordIndex = bin ? new WordIndex(files, bin) : undefined;
+      wordIndex = bin ? new WordIndex(files, bin, undefined, max) : undefined;
       const searchedBy = new Set<string>();
       const kinds = new MemberTokens(kbTokens);
       // Only files that can matter are parsed: those naming a knowledge-base call, widened to the names

@@ -81,6 +81,14 @@ test('word index: block edges, file ends, subsets, unreadable files and odd name
     } finally {
       index.close();
     }
+    // over the size limit: not read, so in every answer (the scan skips it by size, with its warning)
+    const limited = new WordIndex(files, bin, 2, 63);
+    try {
+      assert.deepEqual(await limited.query(files, ['single']), [at63, exact, start, missing], 'the 64-byte files are over 63');
+      assert.deepEqual(await limited.query(files, ['nothing_here']), [at63, exact, missing]);
+    } finally {
+      limited.close();
+    }
     const closed = new WordIndex(files, bin);
     closed.close();
     await assert.rejects(closed.query(files, ['kick']), /closed/);

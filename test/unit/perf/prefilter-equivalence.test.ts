@@ -173,6 +173,30 @@ test('widening through a wrapper in another file and an ops-table field finds th
   }
 });
 
+test('files over the size limit: the word index has the scan warn about each, as the plain scan does, whatever they name', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hp-big-'));
+  try {
+    writeWideningTree(dir);
+    // register definitions naming nothing relevant (the word index does not read them), and a wrapper that does
+    fs.mkdirSync(path.join(dir, 'f'));
+    fs.writeFileSync(path.join(dir, 'f', 'regs.h'), Array.from({ length: 200 }, (_, i) => `#define ACME_REG_${i} 0x${i.toString(16)}\n`).join(''));
+    fs.writeFileSync(path.join(dir, 'f', 'big.c'), `int acme_big(unsigned int cpu)\n{\n\treturn xen_smp_intr_init(cpu);\n}\n/* ${'x'.repeat(4000)} */\n`);
+    const warned = async (run: (onWarning: (m: string) => void) => Promise<unknown>) => {
+      const w: string[] = [];
+      await run((m) => w.push(m));
+      return w.filter((m) => m.includes('larger than')).map((m) => path.relative(dir, m.slice(0, m.indexOf(':')))).sort();
+    };
+    const want = await warned((onWarning) => scan([dir], { prefilter: false, maxFileSize: 3000, onWarning }));
+    assert.deepEqual(want, ['f/big.c', 'f/regs.h']);
+    const files = collectFiles([dir]);
+    assert.deepEqual(await warned((onWarning) => fastScan(files, [dir], { search: 'index', maxFileSize: 3000, onWarning })), want);
+    // the other searches read a file only when it names something: so big.c, not regs.h
+    assert.deepEqual(await warned((onWarning) => fastScan(files, [dir], { search: 'js', maxFileSize: 3000, onWarning, workers: 1 })), ['f/big.c']);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 // The kernel's arch/: the whole tree unpacked by `npm run bench`, or arch/ alone unpacked by .ci/install.
 const ARCH = [path.join(ROOT, '.cache', 'linux-6.1', 'arch'), path.join(ROOT, '.cache', 'linux-6.1-arch', 'arch')].find((d) => fs.existsSync(d));
 // Set HOTPLUG_RACE_KERNEL=0 to leave it out of a quick local run; CI always has the tree, so it always runs there.
