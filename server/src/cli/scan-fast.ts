@@ -158,7 +158,26 @@ export async function fastScan(
     }
     // ripgrep and the JS matcher look for the bare names: every use, a superset of the members
     const bare = [...new Set(wanted.map(bareName))];
-    return searchFiles(rest, bare, { backend: backend === 'index' ? 'auto' : backend, workers: options.workers, roots }, searchStats);
+    skipOversized();
+    return searchFiles(rest.filter((f) => !skipped.has(f)), bare, { backend: backend === 'index' ? 'auto' : backend, workers: options.workers, roots }, searchStats);
+  };
+  // The index answers with every file over the size limit, so each is reported when read; the other searches read
+  // a file only if it names something, so the files are sized once first and each one over is reported here, as the
+  // plain scan does.
+  let sized = false;
+  const skipOversized = (): void => {
+    if (sized) return;
+    sized = true;
+    for (const f of files) {
+      try {
+        if (fs.statSync(f).size > max) {
+          options.onWarning?.(tooLarge(f, max));
+          skipped.add(f);
+        }
+      } catch {
+        // reported when read
+      }
+    }
   };
   const search = options.searchWith ? options.searchWith(raw) : raw;
   const hitFiles = new Set<string>();
@@ -261,7 +280,7 @@ export function readSource(file: string, max: number, onWarning?: (message: stri
   let buf: Buffer;
   try {
     if (fs.statSync(file).size > max) {
-      onWarning?.(`${file}: skipped, larger than ${max} bytes`);
+      onWarning?.(tooLarge(file, max));
       return undefined;
     }
     buf = fs.readFileSync(file);
@@ -274,6 +293,10 @@ export function readSource(file: string, max: number, onWarning?: (message: stri
     return undefined;
   }
   return buf.toString('utf8');
+}
+
+function tooLarge(file: string, max: number): string {
+  return `${file}: skipped, larger than ${max} bytes`;
 }
 
 function sameOrder(a: string[], b: string[]): boolean {
