@@ -22,7 +22,7 @@ import { freezeFile, type FrozenFile } from '../core/frozen';
 import { storesOf } from '../core/functions';
 import { bareName, searchFiles, type SearchBackend, type SearchStats } from './scan-workers';
 import { MemberTokens } from './member-tokens';
-import { WordIndex, wordIndexBinary } from './word-index';
+import { IndexUntilFailure, WordIndex, wordIndexBinary } from './word-index';
 
 export interface FastScanOptions {
   kb?: KnowledgeBase;
@@ -142,19 +142,15 @@ export async function fastScan(
   const backend = options.search ?? 'auto';
   const bin = backend === 'index' || (backend === 'auto' && files.length >= INDEX_MIN_FILES && !options.searchWith) ? wordIndexBinary() : undefined;
   if (backend === 'index' && !bin) throw new Error('the word index is not built (npm run build builds out/native/word-index)');
-  let index = bin ? new WordIndex(files, bin, undefined, max) : undefined;
+  const index = new IndexUntilFailure(bin ? new WordIndex(files, bin, undefined, max) : undefined, (err) => {
+    if (backend === 'index') throw err;
+    options.onWarning?.(`the word index failed (${err.message}); searching with ripgrep instead`);
+  });
   const raw = async (rest: readonly string[], wanted: readonly string[]): Promise<string[]> => {
-    if (index) {
-      try {
-        const hits = await index.query(rest, wanted);
-        searchStats.backend = 'index';
-        return hits;
-      } catch (err) {
-        index.close();
-        index = undefined;
-        if (backend === 'index') throw err;
-        options.onWarning?.(`${(err as Error).message}; searching with ripgrep instead`);
-      }
+    const hits = await index.query(rest, wanted);
+    if (hits) {
+      searchStats.backend = 'index';
+      return hits;
     }
     // ripgrep and the JS matcher look for the bare names: every use, a superset of the members
     const bare = [...new Set(wanted.map(bareName))];
@@ -242,7 +238,7 @@ export async function fastScan(
       const { names, fields } = relevantNameKinds(project, admitted.keys(), stores);
       return { names: [...names, ...fields], again: kinds.functions(names), evicted: hits.filter((f) => !admitted.has(f)) };
     },
-  }, options.onRound).finally(() => index?.close());
+  }, options.onRound).finally(() => index.close());
 
   // The project proper, with files in scan order (the analysis reports the first set-up site it meets).
   const byOrder = (a: string, b: string) => order.get(a)! - order.get(b)!;

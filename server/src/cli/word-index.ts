@@ -114,3 +114,30 @@ export class WordIndex {
     for (const w of this.waiting.splice(0)) w.reject(this.failure);
   }
 }
+
+/**
+ * An index used until it fails (the CLI scan and the editor's index both fall back to ripgrep then): the first
+ * failure closes it and goes to `onFailure`, which may throw; after it, `query` answers undefined.
+ */
+export class IndexUntilFailure {
+  constructor(
+    private index: WordIndex | undefined,
+    private readonly onFailure: (err: Error) => void,
+  ) {}
+
+  async query(among: readonly string[], tokens: readonly string[]): Promise<string[] | undefined> {
+    if (!this.index) return undefined;
+    try {
+      return await this.index.query(among, tokens);
+    } catch (err) {
+      this.close();
+      this.onFailure(err as Error);
+      return undefined;
+    }
+  }
+
+  close(): void {
+    this.index?.close();
+    this.index = undefined;
+  }
+}

@@ -9,7 +9,7 @@ import { compileTokens, hasMatch, identifierPattern, prefilterFixpoint } from '.
 import type { Project } from '../core/project';
 import { bareName, searchFiles } from '../cli/scan-workers';
 import { MemberTokens } from '../cli/member-tokens';
-import { WordIndex, wordIndexBinary } from '../cli/word-index';
+import { IndexUntilFailure, WordIndex, wordIndexBinary } from '../cli/word-index';
 import { type ServerContext, uriToFile } from './context';
 import { settle } from './memory';
 import { MAX_BRACKET_DEPTH, MAX_LINE_LENGTH, shapeLimit } from './limits';
@@ -148,7 +148,7 @@ export function registerWorkspaceIndex(ctx: ServerContext): void {
       return;
     }
     // A client that refuses the progress token still gets an index, just without progress.
-    let wordIndex: WordIndex | undefined;
+    let wordIndex: IndexUntilFailure | undefined;
     const progress = ctx.client.workDoneProgress ? await ctx.connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
     if (!alive()) {
       progress?.done();
@@ -179,7 +179,10 @@ export function registerWorkspaceIndex(ctx: ServerContext): void {
       // A big tree is read once, by the native word index, and every round is asked of it (ripgrep would read it
       // again each round); ripgrep or worker threads if it is not built or fails.
       const bin = files.length >= BIG_SEARCH ? wordIndexBinary() : undefined;
-      wordIndex = bin ? new WordIndex(files, bin, undefined, max) : undefined;
+      wordIndex = new IndexUntilFailure(bin ? new WordIndex(files, bin, undefined, max) : undefined, (err) => {
+        if (!alive()) throw new Cancelled();
+        ctx.log.warn(`hotplug-race: index: the word index failed (${err.message}); searching with ripgrep instead`);
+      });
       const searchedBy = new Set<string>();
       const kinds = new MemberTokens(kbTokens);
       // Only files that can matter are parsed: those naming a knowledge-base call, widened to the names
@@ -191,17 +194,7 @@ export function registerWorkspaceIndex(ctx: ServerContext): void {
           if (rest.length >= BIG_SEARCH) {
             // A big tree: the word index, ripgrep or worker threads, off this thread. Binary files are then skipped
             // silently.
-            let found: string[] | undefined;
-            if (wordIndex) {
-              try {
-                found = await wordIndex.query(rest, words);
-              } catch (err) {
-                if (!alive()) throw new Cancelled();
-                ctx.log.warn(`hotplug-race: index: ${(err as Error).message}; searching with ripgrep instead`);
-                wordIndex.close();
-                wordIndex = undefined;
-              }
-            }
+            const found = await wordIndex?.query(rest, words);
             searchedBy.add(found ? 'the word index' : 'ripgrep or worker threads');
             // ripgrep and the worker threads look for every use of a name: a superset of its member uses
             const hits = new Set(found ?? (await searchFiles(rest, [...new Set(words.map(bareName))], { roots: folders })));

@@ -8,7 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import fc from 'fast-check';
 import { propertyRuns } from '../property-runs';
-import { WordIndex, wordIndexBinary } from '../../../server/src/cli/word-index';
+import { IndexUntilFailure, WordIndex, wordIndexBinary } from '../../../server/src/cli/word-index';
 
 function binary(): string {
   const bin = wordIndexBinary();
@@ -101,4 +101,18 @@ test('word index: a helper that dies rejects the query instead of hanging', asyn
   const index = new WordIndex(['x.c'], '/bin/false');
   await assert.rejects(index.query(['x.c'], ['kick']), /exited|EPIPE/);
   index.close();
+});
+
+test('IndexUntilFailure: the first failure is told once and closes the index; later queries answer undefined', async () => {
+  const told: string[] = [];
+  const idx = new IndexUntilFailure(new WordIndex(['x.c'], '/bin/false'), (err) => told.push(err.message));
+  assert.equal(await idx.query(['x.c'], ['kick']), undefined);
+  assert.equal(await idx.query(['x.c'], ['kick']), undefined);
+  assert.equal(told.length, 1);
+  assert.match(told[0], /exited|EPIPE/);
+  const strict = new IndexUntilFailure(new WordIndex(['x.c'], '/bin/false'), (err) => {
+    throw err;
+  });
+  await assert.rejects(strict.query(['x.c'], ['kick']), /exited|EPIPE/, 'a caller that cannot fall back (--search index) sees the error');
+  assert.equal(await new IndexUntilFailure(undefined, () => assert.fail('no index, no failure')).query(['x.c'], ['kick']), undefined);
 });
