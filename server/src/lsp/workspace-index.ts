@@ -177,9 +177,10 @@ export function registerWorkspaceIndex(ctx: ServerContext): void {
       const gate = new AdmissionGate(ctx.project().kb);
       const seen = new Set<string>();
       // A big tree is read once, by the native word index, and every round is asked of it (ripgrep would read it
-      // again each round); ripgrep or worker threads if it is not built or fails.
+      // again each round); ripgrep or worker threads if it is not built or fails. It reads files over the size
+      // limit too (unlike the CLI's), so that the one message about them comes only when one names something.
       const bin = files.length >= BIG_SEARCH ? wordIndexBinary() : undefined;
-      wordIndex = new IndexUntilFailure(bin ? new WordIndex(files, bin, undefined, max) : undefined, (err) => {
+      wordIndex = new IndexUntilFailure(bin ? new WordIndex(files, bin) : undefined, (err) => {
         if (!alive()) throw new Cancelled();
         ctx.log.warn(`hotplug-race: index: the word index failed (${err.message}); searching with ripgrep instead`);
       });
