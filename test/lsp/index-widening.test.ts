@@ -47,18 +47,18 @@ int board_cpu_up(unsigned int cpu)
  * Opens `rel` of a workspace of `files` (`text` is its content), waits for the index, and returns the first HP001
  * published for it, every diagnostic last published for it, and the index's log line.
  */
-async function raceInWorkspace(files: Record<string, string>, rel: string, text: string, what: string) {
+async function raceInWorkspace(files: Record<string, string>, rel: string, text: string, what: string, configuration: unknown = {}) {
   const folder = workspace({ ...files, [rel]: text });
   const c = new LspClient();
   clients.push(c);
-  await c.initialize([folder]);
+  await c.initialize([folder], {}, configuration);
   const uri = uriOf(path.join(folder, rel));
   c.open(uri, text, 1);
   await c.until('the index to finish', () => (c.progress.some((p) => (p as { value: { kind: string } }).value.kind === 'end') ? true : undefined), 60_000);
   const lastFor = () => [...c.published].reverse().find((p) => p.uri === uri);
   const found = await c.until(what, () => lastFor()?.diagnostics.find((d) => d.code === 'HP001'), 10_000);
   const log = await c.until('the index summary in the log', () => c.logs.find((l) => /indexed \d+ C files/.test(l.message)), 10_000);
-  return { found, all: lastFor()!.diagnostics, log: log.message };
+  return { found, all: lastFor()!.diagnostics, log: log.message, messages: c.messages.map((m) => m.message) };
 }
 
 test('index: a caller of a function that got its summary in a later round is found', async () => {
@@ -96,4 +96,15 @@ test('index of a big workspace: a field searched as a member, then as a function
   const { found, log } = await raceInWorkspace({ ...fillers('start'), ...MEMBER_FILES }, 'h/top.c', TOP, 'HP001 through acme_caller → start → acme_wrap → acme_boot_one');
   assert.equal(found.range.start.line, 2);
   assert.match(log, /indexed 2106 C files .*; 6 can matter .*searched by the word index\)/, 'the 2,100 files naming start as a plain word are not parsed');
+});
+
+test('index of a big workspace: files over maxFileSize are told about only when one names something', async () => {
+  // regs.h names nothing relevant and comes first; big.c calls hop_a, so it would matter
+  const pad = (n: number) => `/* ${'x'.repeat(n)} */\n`;
+  const files = { ...fillers('hop_a'), ...FILES, 'a/regs.h': '#define ACME_REG 0x10\n' + pad(3000), 'z/big.c': 'int big_up(unsigned int cpu)\n{\n\treturn hop_a(cpu);\n}\n' + pad(3000) };
+  const { found, messages } = await raceInWorkspace(files, 'arch/board.c', BOARD, 'HP001 through hop_d', { maxFileSize: 2048 });
+  assert.equal(found.range.start.line, 3);
+  const told = messages.filter((m) => m.includes('maxFileSize'));
+  assert.equal(told.length, 1, messages.join('\n'));
+  assert.match(told[0], /first: .*z[/\\]big\.c\)/);
 });

@@ -118,11 +118,13 @@ export function registerWorkspaceIndex(ctx: ServerContext): void {
   const tellShape = (file: string): void =>
     tellOnce('shape', `Hotplug Race: files with a line longer than ${MAX_LINE_LENGTH} characters or brackets nested more than ${MAX_BRACKET_DEPTH} deep are not indexed (first: ${file}).`);
 
+  const tellSize = (file: string): void => tellOnce('size', `Hotplug Race: files larger than hotplugRace.maxFileSize are not indexed (first: ${file}).`);
+
   const openFiles = (): Set<string> => new Set(ctx.documents.all().map((d) => uriToFile(d.uri)));
 
   const addFromDisk = (file: string): boolean => {
     const { text, skipped } = readIndexable(file, ctx.settings().maxFileSize);
-    if (skipped === 'size') tellOnce('size', `Hotplug Race: files larger than hotplugRace.maxFileSize are not indexed (first: ${file}).`);
+    if (skipped === 'size') tellSize(file);
     if (skipped === 'binary') tellOnce('binary', `Hotplug Race: binary files are not indexed (first: ${file}).`);
     if (skipped === 'shape') tellShape(file);
     if (text === undefined) {
@@ -213,7 +215,7 @@ export function registerWorkspaceIndex(ctx: ServerContext): void {
               continue;
             }
             const buf = await readBuffer(file, max);
-            if (buf === 'size') tellOnce('size', `Hotplug Race: files larger than hotplugRace.maxFileSize are not indexed (first: ${file}).`);
+            if (buf === 'size') tellSize(file);
             else if (buf === 'binary') tellOnce('binary', `Hotplug Race: binary files are not indexed (first: ${file}).`);
             else if (buf && matcher.test(buf)) hits.push(file);
           }
@@ -246,6 +248,7 @@ export function registerWorkspaceIndex(ctx: ServerContext): void {
             }
             const { text, skipped } = readIndexable(file, max);
             if (skipped === 'shape') tellShape(file);
+            else if (skipped === 'size') tellSize(file);
             if (text === undefined || !pattern) continue;
             if (gate.classify(file, text, all, pattern)) queue.push([file, text]);
           }
