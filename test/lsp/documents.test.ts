@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { propertyRuns } from '../unit/property-runs';
 import { Documents, toTreeEdit } from '../../server/src/lsp/documents';
 import { KnowledgeBase } from '../../server/src/core/kb/kb';
 import { Project } from '../../server/src/core/project';
@@ -73,6 +74,6 @@ test('incremental reparse from queued edits gives the same tree and findings as 
       assert.deepEqual(key(incremental), key(full));
       compared++;
     },
-  ), { numRuns: 300, seed: 20131 });
+  ), propertyRuns(300, 20131));
   assert.ok(compared >= 30, `only ${compared} runs ended in valid C`);
 });

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { propertyRuns } from '../property-runs';
 import { fixesFor } from '../../../server/src/fix';
 import { parseC, syntaxErrorCount } from '../../../server/src/fix/syntax';
 import { project } from './helpers';
@@ -102,6 +103,6 @@ test('preferred HP001 fix over generated bring-up functions', () => {
       // Applying again finds nothing to fix.
       assert.equal(p.findingsForText(file, fixed).some((x) => x.code === 'HP001' || x.code === 'HP002'), false);
     }),
-    { numRuns: 120, seed: 20130814 },
+    propertyRuns(120),
   );
 });

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { propertyRuns } from '../property-runs';
 import type { Role, WitnessStep } from '../../../server/src/core/types';
 import { explore } from '../../../server/src/sim/explore';
 import { toPromela } from '../../../server/src/sim/promela';
@@ -60,7 +61,7 @@ test('Spin agrees with the explorer on random programs', { skip: !spinAvailable(
       assert.equal(spin.verdict, ours.verdict, `${JSON.stringify(c)}\n${spin.output.slice(0, 400)}`);
       return true;
     }),
-    { seed: 20130814, numRuns: 10 },
+    propertyRuns(10),
   );
   assert.ok(compared >= 5, `only ${compared} modelled cases`);
   assert.ok(verdicts.has('race') && verdicts.has('safe'), `both verdicts seen: ${[...verdicts]}`);
