@@ -20,7 +20,7 @@ import {
 import type { Finding, Span } from '../core/types';
 import { freezeFile, type FrozenFile } from '../core/frozen';
 import { storesOf } from '../core/functions';
-import { bareName, searchFiles, type SearchBackend, type SearchStats } from './scan-workers';
+import { bareNames, searchFiles, type SearchBackend, type SearchStats } from './scan-workers';
 import { MemberTokens } from './member-tokens';
 import { IndexUntilFailure, WordIndex, wordIndexBinary } from './word-index';
 
@@ -146,17 +146,6 @@ export async function fastScan(
     if (backend === 'index') throw err;
     options.onWarning?.(`the word index failed (${err.message}); searching with ripgrep instead`);
   });
-  const raw = async (rest: readonly string[], wanted: readonly string[]): Promise<string[]> => {
-    const hits = await index.query(rest, wanted);
-    if (hits) {
-      searchStats.backend = 'index';
-      return hits;
-    }
-    // ripgrep and the JS matcher look for the bare names: every use, a superset of the members
-    const bare = [...new Set(wanted.map(bareName))];
-    skipOversized();
-    return searchFiles(rest.filter((f) => !skipped.has(f)), bare, { backend: backend === 'index' ? 'auto' : backend, workers: options.workers, roots }, searchStats);
-  };
   // The index answers with every file over the size limit, so each is reported when read; the other searches read
   // a file only if it names something, so the files are sized once first and each one over is reported here, as the
   // plain scan does.
@@ -174,6 +163,15 @@ export async function fastScan(
         // reported when read
       }
     }
+  };
+  const raw = async (rest: readonly string[], wanted: readonly string[]): Promise<string[]> => {
+    const hits = await index.query(rest, wanted);
+    if (hits) {
+      searchStats.backend = 'index';
+      return hits;
+    }
+    skipOversized();
+    return searchFiles(rest.filter((f) => !skipped.has(f)), bareNames(wanted), { backend: backend === 'index' ? 'auto' : backend, workers: options.workers, roots }, searchStats);
   };
   const search = options.searchWith ? options.searchWith(raw) : raw;
   const hitFiles = new Set<string>();

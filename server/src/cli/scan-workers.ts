@@ -20,6 +20,11 @@ export function bareName(token: string): string {
   return token.startsWith('.') ? token.slice(1) : token;
 }
 
+/** What ripgrep and the JS matcher search for these tokens: every use of each name, a superset of member uses. */
+export function bareNames(tokens: readonly string[]): string[] {
+  return [...new Set(tokens.map(bareName))];
+}
+
 export interface SearchOptions {
   /** 'auto' uses ripgrep when found, else the JS matcher. */
   backend?: SearchBackend;

@@ -7,7 +7,7 @@ import { DidChangeWatchedFilesNotification, FileChangeType, WatchKind } from 'vs
 import { AdmissionGate, checkedTokens, relevantNameKinds, relevantNames, type StoreCache } from '../core/admission';
 import { compileTokens, hasMatch, identifierPattern, prefilterFixpoint } from '../core/prefilter';
 import type { Project } from '../core/project';
-import { bareName, searchFiles } from '../cli/scan-workers';
+import { bareNames, searchFiles } from '../cli/scan-workers';
 import { MemberTokens } from '../cli/member-tokens';
 import { IndexUntilFailure, WordIndex, wordIndexBinary } from '../cli/word-index';
 import { type ServerContext, uriToFile } from './context';
@@ -199,8 +199,7 @@ export function registerWorkspaceIndex(ctx: ServerContext): void {
             // silently.
             const found = await wordIndex?.query(rest, words);
             searchedBy.add(found ? 'the word index' : 'ripgrep or worker threads');
-            // ripgrep and the worker threads look for every use of a name: a superset of its member uses
-            const hits = new Set(found ?? (await searchFiles(rest, [...new Set(words.map(bareName))], { roots: folders })));
+            const hits = new Set(found ?? (await searchFiles(rest, bareNames(words), { roots: folders })));
             if (!alive()) throw new Cancelled();
             return rest.filter((f) => hits.has(f) || open.has(f));
           }

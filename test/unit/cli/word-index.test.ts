@@ -4,11 +4,11 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import fc from 'fast-check';
 import { propertyRuns } from '../property-runs';
 import { IndexUntilFailure, WordIndex, wordIndexBinary } from '../../../server/src/cli/word-index';
+import { inTempDir } from './helpers';
 
 function binary(): string {
   const bin = wordIndexBinary();
@@ -22,8 +22,7 @@ const wholeWord = (text: string, t: string) =>
 
 test('word index: random texts, every answer equals a whole-word search', async () => {
   const bin = binary();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hp-wi-'));
-  try {
+  await inTempDir('hp-wi-', async (dir) => {
     // short words, digits, separators, a non-ASCII letter and NUL, over lengths that cross 64-byte blocks
     const piece = fc.constantFrom('ab', 'a', 'b_', '_a', 'ab1', '1ab', 'x', ' ', '\n', '\\', '(', '.', '->', '-', '>', '*/', '\u00e9', '\u0000', '0x1f', 'ab'.repeat(40));
     const texts = fc.array(fc.array(piece, { maxLength: 120 }).map((p) => p.join('')), { minLength: 1, maxLength: 12 });
@@ -49,15 +48,12 @@ test('word index: random texts, every answer equals a whole-word search', async 
       }),
       propertyRuns(60),
     );
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('word index: block edges, file ends, subsets, unreadable files and odd names', async () => {
   const bin = binary();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hp-wi-'));
-  try {
+  await inTempDir('hp-wi-', async (dir) => {
     const w = (name: string, text: string) => {
       const f = path.join(dir, name);
       fs.writeFileSync(f, text);
@@ -92,9 +88,7 @@ test('word index: block edges, file ends, subsets, unreadable files and odd name
     const closed = new WordIndex(files, bin);
     closed.close();
     await assert.rejects(closed.query(files, ['kick']), /closed/);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('word index: a helper that dies rejects the query instead of hanging', async () => {

@@ -3,8 +3,6 @@
 // say "cannot" where the analysis finds the event.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import fc from 'fast-check';
 import { propertyRuns } from '../property-runs';
@@ -16,7 +14,7 @@ import { identifierPattern } from '../../../server/src/core/prefilter';
 import { kbCallMayApply } from '../../../server/src/core/when-text';
 import { collectFiles, scan } from '../../../server/src/cli/scan-engine';
 import { fastScan } from '../../../server/src/cli/scan-fast';
-import { writeLines } from '../cli/helpers';
+import { inTempDir, writeLines } from '../cli/helpers';
 
 const kb = KnowledgeBase.builtin();
 
@@ -124,13 +122,8 @@ test('the gate: a file whose knowledge-base calls cannot apply is neither parsed
 });
 
 /** Runs `body` in a temporary tree; `w(rel, ...lines)` writes a file of it. */
-async function inTree(body: (dir: string, w: (rel: string, ...lines: string[]) => void) => Promise<void>): Promise<void> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hp-when-'));
-  try {
-    await body(dir, (rel, ...lines) => writeLines(dir, rel, lines));
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+function inTree(body: (dir: string, w: (rel: string, ...lines: string[]) => void) => Promise<void>): Promise<void> {
+  return inTempDir('hp-when-', (dir) => body(dir, (rel, ...lines) => writeLines(dir, rel, lines)));
 }
 
 test('a scan does not read past the mask: same findings as the plain scan, the other masks\' files not parsed', () =>

@@ -4,13 +4,11 @@
 // across files and rounds, and ops tables.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { Rng } from '../../fuzz/prng';
 import { collectFiles, scan } from '../../../server/src/cli/scan-engine';
 import { fastScan } from '../../../server/src/cli/scan-fast';
-import { writeLines } from '../cli/helpers';
+import { inTempDir, writeLines } from '../cli/helpers';
 import { propertyRuns } from '../property-runs';
 
 const DIRS = ['arch/a', 'arch/a/sub', 'arch/b', 'drivers/c', 'kernel'];
@@ -50,10 +48,9 @@ function randomFile(rnd: Rng): string[] {
 }
 
 test('random trees: the optimised scan reports what the plain scan reports', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hp-gate-'));
   let withFindings = 0;
   const { numRuns, seed } = propertyRuns(40, 20261205);
-  try {
+  await inTempDir('hp-gate-', async (dir) => {
     for (let t = 0; t < numRuns; t++) {
       const rnd = new Rng(seed, t);
       const tree = path.join(dir, `t${t}`);
@@ -65,8 +62,6 @@ test('random trees: the optimised scan reports what the plain scan reports', asy
       assert.equal(JSON.stringify(fast.findings), JSON.stringify(plain.findings), `tree ${t} of seed ${seed}`);
       if (plain.findings.length) withFindings++;
     }
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
   assert.ok(withFindings >= numRuns / 4, `trees with findings: ${withFindings} of ${numRuns}`);
 });

@@ -4,38 +4,32 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { collectFiles, scan } from '../../../server/src/cli/scan-engine';
 import { fastScan } from '../../../server/src/cli/scan-fast';
 import { cachedSearch, type ScanCacheData } from '../../../server/src/cli/scan-cache';
 import { bareName } from '../../../server/src/cli/scan-workers';
-
-const lines = (...l: string[]) => l.join('\n') + '\n';
+import { inTempDir, writeLines } from '../cli/helpers';
 
 function writeTree(dir: string, withStart: boolean): void {
-  const w = (rel: string, text: string) => {
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), text);
-  };
-  w('a/boot.c', lines('int acme_boot_one(unsigned int cpu)', '{', '\treturn native_cpu_up(cpu, NULL);', '}'));
-  w('w/wrap.c', lines('int acme_wrap(unsigned int cpu)', '{', '\treturn acme_boot_one(cpu);', '}'));
+  const w = (rel: string, ...lines: string[]) => writeLines(dir, rel, lines);
+  w('a/boot.c', 'int acme_boot_one(unsigned int cpu)', '{', '\treturn native_cpu_up(cpu, NULL);', '}');
+  w('w/wrap.c', 'int acme_wrap(unsigned int cpu)', '{', '\treturn acme_boot_one(cpu);', '}');
   // `start` and `halt` become fields holding a function that publishes a CPU
-  w('b/ops.c', lines('static const struct acme_ops ops = {', '\t.start = acme_boot_one,', '\t.halt = acme_boot_one,', '};'));
+  w('b/ops.c', 'static const struct acme_ops ops = {', '\t.start = acme_boot_one,', '\t.halt = acme_boot_one,', '};');
   // names `halt` only as a variable and in a comment: not read while it is a field only
-  w('n/noise.c', lines('/* halt the queue */', 'static int halt;', 'int acme_noise(void)', '{', '\treturn halt;', '}'));
+  w('n/noise.c', '/* halt the queue */', 'static int halt;', 'int acme_noise(void)', '{', '\treturn halt;', '}');
   // `start` becomes a function's name one round after it became a field
-  if (withStart) w('e/start.c', lines('int start(unsigned int cpu)', '{', '\treturn acme_wrap(cpu);', '}'));
+  if (withStart) w('e/start.c', 'int start(unsigned int cpu)', '{', '\treturn acme_wrap(cpu);', '}');
   // these name `start` only as a function: found only by searching every use of it
-  w('c/caller.c', lines('int acme_caller(unsigned int cpu)', '{', '\treturn start(cpu);', '}'));
-  w('h/top.c', lines('int acme_top(unsigned int cpu)', '{', '\tint rc = acme_caller(cpu);', '', '\tif (!rc)', '\t\trc = xen_smp_intr_init(cpu);', '\treturn rc;', '}'));
+  w('c/caller.c', 'int acme_caller(unsigned int cpu)', '{', '\treturn start(cpu);', '}');
+  w('h/top.c', 'int acme_top(unsigned int cpu)', '{', '\tint rc = acme_caller(cpu);', '', '\tif (!rc)', '\t\trc = xen_smp_intr_init(cpu);', '\treturn rc;', '}');
 }
 
 const norm = (x: unknown) => JSON.stringify(x);
 
 test('members-only search: fields skip other uses; a field that becomes a function is searched everywhere', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hp-member-'));
-  try {
+  await inTempDir('hp-member-', async (dir) => {
     writeTree(dir, true);
     const plain = await scan([dir], { prefilter: false });
     assert.deepEqual(plain.findings.map((f) => `${f.function} ${f.code}`), ['acme_top HP001'], 'the race runs through the function start()');
@@ -47,14 +41,11 @@ test('members-only search: fields skip other uses; a field that becomes a functi
       assert.ok(r.loaded.some((f) => f.endsWith('caller.c')), `${search}: caller.c found through start()`);
       if (search === 'index') assert.ok(!r.stats.hits.some((f) => f.endsWith('noise.c')), 'noise.c names halt only as a variable: not read');
     }
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('members-only search and the scan cache: a cached field that becomes a function is searched everywhere', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hp-member-'));
-  try {
+  await inTempDir('hp-member-', async (dir) => {
     writeTree(dir, false);
     const cache = path.join(dir, '..', `${path.basename(dir)}.cache`);
     const first = await scan([dir], { cache });
@@ -68,14 +59,11 @@ test('members-only search and the scan cache: a cached field that becomes a func
     assert.deepEqual(fresh.findings.map((f) => `${f.function} ${f.code}`), ['acme_top HP001']);
     assert.equal(norm(second.findings), norm(fresh.findings), 'the rescan with the cache finds the race too');
     fs.rmSync(cache, { force: true });
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('the cache answers members-only searches of a field searched that way, and passes on searches of every use', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hp-member-'));
-  try {
+  await inTempDir('hp-member-', async (dir) => {
     const hit = path.join(dir, 'hit.c');
     const other = path.join(dir, 'other.c');
     fs.writeFileSync(hit, 'x = ops->start(cpu);\n');
@@ -90,7 +78,5 @@ test('the cache answers members-only searches of a field searched that way, and 
     assert.deepEqual(asked, []);
     assert.deepEqual(await search([hit, other], ['start']), [hit, other], 'every use of start: searched');
     assert.deepEqual(asked, [['start']]);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });

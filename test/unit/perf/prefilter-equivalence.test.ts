@@ -13,6 +13,7 @@ import { scan, collectFiles } from '../../../server/src/cli/scan-engine';
 import { fastScan } from '../../../server/src/cli/scan-fast';
 import { findRipgrep, mainThreadSearch, searchFiles } from '../../../server/src/cli/scan-workers';
 import { WordIndex, wordIndexBinary } from '../../../server/src/cli/word-index';
+import { inTempDir } from '../cli/helpers';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const norm = (x: unknown) => JSON.stringify(x);
@@ -174,8 +175,7 @@ test('widening through a wrapper in another file and an ops-table field finds th
 });
 
 test('files over the size limit: every search has the scan warn about each, as the plain scan does, whatever they name', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hp-big-'));
-  try {
+  await inTempDir('hp-big-', async (dir) => {
     writeWideningTree(dir);
     // register definitions naming nothing relevant (the word index does not read them), and a wrapper that does
     fs.mkdirSync(path.join(dir, 'f'));
@@ -193,9 +193,7 @@ test('files over the size limit: every search has the scan warn about each, as t
       if (search === 'rg' && !findRipgrep()) continue;
       assert.deepEqual(await warned((onWarning) => fastScan(files, [dir], { search, maxFileSize: 3000, onWarning, workers: 1 })), want, search);
     }
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 // The kernel's arch/: the whole tree unpacked by `npm run bench`, or arch/ alone unpacked by .ci/install.

@@ -3,24 +3,19 @@
 // it comes to matter. Findings are those of the plain scan.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { collectFiles, scan } from '../../../server/src/cli/scan-engine';
 import { fastScan } from '../../../server/src/cli/scan-fast';
-import { writeLines } from '../cli/helpers';
+import { inTempDir, writeLines } from '../cli/helpers';
 
 const fn = (name: string, body: string, prefix = 'int') => [`${prefix} ${name}(unsigned int cpu)`, '{', `\t${body}`, '}', ''];
 const ops = (name: string, target: string) => [`static const struct x_ops ${name} = {`, `\t.start = ${target},`, '};', ''];
 
-async function withTree(files: Record<string, string[]>, body: (dir: string) => Promise<void>): Promise<void> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hp-stores-'));
-  try {
+function withTree(files: Record<string, string[]>, body: (dir: string) => Promise<void>): Promise<void> {
+  return inTempDir('hp-stores-', (dir) => {
     for (const [rel, lines] of Object.entries(files)) writeLines(dir, rel, lines);
-    await body(dir);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+    return body(dir);
+  });
 }
 
 const BRINGUP = ['int x_bringup(struct x_ops *ops, unsigned int cpu)', '{', '\tint rc = ops->start(cpu);', '', '\tif (!rc)', '\t\trc = xen_smp_intr_init(cpu);', '\treturn rc;', '}'];
