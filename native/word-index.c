@@ -24,6 +24,7 @@
 
 #define CHUNK 16 /* files taken at a time by a thread */
 #define PAD 136  /* zero bytes after a file's text: the last block of 64, and 8-byte loads past it */
+#define LEAD 16  /* bytes before it, the last one zero: the first block's loads of "the byte before" */
 #define MAX_FILE ((size_t)1 << 30) /* the default MAX_BYTES */
 
 /* One reading thread; on cache lines of its own, since the threads write their counters all the time. */
@@ -133,24 +134,45 @@ static void fgrow(Thread *t) {
   free(keep);
 }
 
-/* Bit i: byte i of the 64 at p is a word character. */
-static inline uint64_t mask64(const unsigned char *p) {
-  uint64_t m = 0;
+/* The 64 bytes at p, as bit masks (bit i: byte i). */
+typedef struct {
+  uint64_t word;  /* [A-Za-z0-9_] */
+  uint64_t blank; /* blanks and `\\` (line splices) */
+  uint64_t mark;  /* what makes a following word a member: `.`, the `>` of `->`, the `/` of a comment's end */
+} Masks;
+
+static inline Masks masks64(const unsigned char *p) {
+  Masks r = {0, 0, 0};
 #ifdef __SSE2__
   const __m128i a1 = _mm_set1_epi8('a' - 1), z1 = _mm_set1_epi8('z' + 1), d0 = _mm_set1_epi8('0' - 1), d9 = _mm_set1_epi8('9' + 1);
   const __m128i lower = _mm_set1_epi8(0x20), us = _mm_set1_epi8('_');
+  const __m128i c8 = _mm_set1_epi8(8), c14 = _mm_set1_epi8(14), sp = _mm_set1_epi8(' '), bsl = _mm_set1_epi8('\\');
+  const __m128i dot = _mm_set1_epi8('.'), gt = _mm_set1_epi8('>'), dash = _mm_set1_epi8('-'), sl = _mm_set1_epi8('/'), star = _mm_set1_epi8('*');
   for (int k = 0; k < 4; k++) {
     __m128i x = _mm_loadu_si128((const __m128i *)(p + 16 * k));
+    __m128i before = _mm_loadu_si128((const __m128i *)(p + 16 * k - 1));
     __m128i l = _mm_or_si128(x, lower); /* bytes >= 0x80 compare as negative: not word characters */
     __m128i w = _mm_and_si128(_mm_cmpgt_epi8(l, a1), _mm_cmplt_epi8(l, z1));
     w = _mm_or_si128(w, _mm_and_si128(_mm_cmpgt_epi8(x, d0), _mm_cmplt_epi8(x, d9)));
     w = _mm_or_si128(w, _mm_cmpeq_epi8(x, us));
-    m |= (uint64_t)(uint16_t)_mm_movemask_epi8(w) << (16 * k);
+    __m128i b = _mm_and_si128(_mm_cmpgt_epi8(x, c8), _mm_cmplt_epi8(x, c14)); /* \t \n \v \f \r */
+    b = _mm_or_si128(b, _mm_or_si128(_mm_cmpeq_epi8(x, sp), _mm_cmpeq_epi8(x, bsl)));
+    __m128i m = _mm_cmpeq_epi8(x, dot);
+    m = _mm_or_si128(m, _mm_and_si128(_mm_cmpeq_epi8(x, gt), _mm_cmpeq_epi8(before, dash)));
+    m = _mm_or_si128(m, _mm_and_si128(_mm_cmpeq_epi8(x, sl), _mm_cmpeq_epi8(before, star)));
+    r.word |= (uint64_t)(uint16_t)_mm_movemask_epi8(w) << (16 * k);
+    r.blank |= (uint64_t)(uint16_t)_mm_movemask_epi8(b) << (16 * k);
+    r.mark |= (uint64_t)(uint16_t)_mm_movemask_epi8(m) << (16 * k);
   }
 #else
-  for (int k = 0; k < 64; k++) m |= (uint64_t)wordc[p[k]] << k;
+  for (int k = 0; k < 64; k++) {
+    unsigned char c = p[k], b = p[k - 1];
+    r.word |= (uint64_t)wordc[c] << k;
+    r.blank |= (uint64_t)(c == ' ' || (c >= '\t' && c <= '\r') || c == '\\') << k;
+    r.mark |= (uint64_t)(c == '.' || (c == '>' && b == '-') || (c == '/' && b == '*')) << k;
+  }
 #endif
-  return m;
+  return r;
 }
 
 /* Puts `h` in this file's set, and in the output when it is new there. */
@@ -169,56 +191,52 @@ static inline void put(Thread *t, uint32_t h) {
   }
 }
 
-/* Whether the word at s follows `.` or `->`, blanks and line splices between; a comment between counts as one
- * too (the scan's own test skips comments, and more answers are allowed, fewer are not). */
-static inline int after_member(const unsigned char *buf, const unsigned char *s) {
-  const unsigned char *p = s;
-  while (p > buf) {
-    unsigned char c = *--p;
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == '\\') continue;
-    if (c == '.') return 1;
-    if (c == '>' || c == '/') return p > buf && p[-1] == (c == '>' ? '-' : '*');
-    return 0;
-  }
-  return 0;
-}
-
 /* The word [s, s + n): its hash, and its member key when it is used as a member. */
-static inline void word(Thread *t, const unsigned char *buf, const unsigned char *s, size_t n) {
+static inline void word(Thread *t, const unsigned char *s, size_t n, int member) {
   if (!startc[*s]) return; /* a number */
   uint32_t h = hash_bytes(s, n);
   put(t, h);
-  if (after_member(buf, s)) put(t, member_key(h));
+  if (member) put(t, member_key(h));
 }
 
-/* Every maximal run of word characters, found 64 bytes at a time: starts and ends alternate. */
+/* Every maximal run of word characters, found 64 bytes at a time: starts and ends alternate. A word is used as a
+ * member when a mark comes before it with only blanks between (a comment between counts as one too: the scan's own
+ * test skips comments, and more answers are allowed, fewer are not). Such runs are found without branches: adding
+ * the bit after each mark to the blanks carries it through the blanks that follow, to the first other byte. */
 static void words(Thread *t, const unsigned char *buf, size_t got) {
   size_t blocks = got / 64 + 1; /* the padding ends the last word inside these */
   size_t open = SIZE_MAX;
-  uint64_t carry = 0;
+  int open_member = 0;
+  uint64_t carry = 0, run = 0; /* run: a mark's run of blanks goes on into the next block */
   for (size_t b = 0; b < blocks; b++) {
     const size_t base = b * 64;
-    uint64_t m = mask64(buf + base);
+    Masks k = masks64(buf + base);
+    uint64_t m = k.word;
     uint64_t prev = (m << 1) | carry; /* bit i: byte i - 1 is a word character */
     uint64_t starts = m & ~prev, ends = ~m & prev;
     carry = m >> 63;
+    uint64_t after = (k.mark << 1) | run, sum = k.blank + after;
+    uint64_t member = (sum ^ k.blank) & starts; /* a run's bits, through its blanks to the byte after them */
+    run = (uint64_t)(sum < k.blank) | (k.mark >> 63);
     if (open != SIZE_MAX) {
       if (!ends) continue;
       size_t e = base + (size_t)__builtin_ctzll(ends);
       ends &= ends - 1;
-      word(t, buf, buf + open, e - open);
+      word(t, buf + open, e - open, open_member);
       open = SIZE_MAX;
     }
     while (starts) {
-      size_t s = base + (size_t)__builtin_ctzll(starts);
+      unsigned i = (unsigned)__builtin_ctzll(starts);
+      size_t s = base + i;
       starts &= starts - 1;
       if (!ends) {
         open = s;
+        open_member = (int)(member >> i & 1);
         break;
       }
       size_t e = base + (size_t)__builtin_ctzll(ends);
       ends &= ends - 1;
-      word(t, buf, buf + s, e - s);
+      word(t, buf + s, e - s, (int)(member >> i & 1));
     }
   }
 }
@@ -236,17 +254,17 @@ static int read_all(const char *path, Thread *t, size_t *got) {
     close(fd);
     return -1;
   }
-  if (size + PAD > t->bufcap) {
-    t->bufcap = size + PAD + (size >> 1);
+  if (LEAD + size + PAD > t->bufcap) {
+    t->bufcap = LEAD + size + PAD + (size >> 1);
     t->buf = xrealloc(t->buf, t->bufcap);
   }
   *got = 0;
   for (;;) { /* to the end, whatever fstat said (a file may grow) */
-    if (*got + PAD > t->bufcap) {
+    if (LEAD + *got + PAD > t->bufcap) {
       t->bufcap *= 2;
       t->buf = xrealloc(t->buf, t->bufcap);
     }
-    ssize_t r = read(fd, t->buf + *got, t->bufcap - PAD - *got);
+    ssize_t r = read(fd, t->buf + LEAD + *got, t->bufcap - LEAD - PAD - *got);
     if (r < 0) {
       close(fd);
       return -1;
@@ -268,7 +286,9 @@ static void index_file(Thread *t, uint32_t f) {
     unreadable[f] = 1;
     return;
   }
-  memset(t->buf + got, 0, PAD);
+  unsigned char *text = t->buf + LEAD;
+  text[-1] = 0;
+  memset(text + got, 0, PAD);
   if (++t->gen == 0) { /* the generation wrapped: clear the stamps */
     memset(t->fgen, 0, t->fcap * 4);
     t->gen = 1;
@@ -280,7 +300,7 @@ static void index_file(Thread *t, uint32_t f) {
   size_t head = t->len;
   push(t, f);
   push(t, 0);
-  words(t, t->buf, got);
+  words(t, text, got);
   t->out[head + 1] = (uint32_t)(t->len - head - 2);
 }
 

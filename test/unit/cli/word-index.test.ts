@@ -24,7 +24,8 @@ test('word index: random texts, every answer equals a whole-word search', async 
   const bin = binary();
   await inTempDir('hp-wi-', async (dir) => {
     // short words, digits, separators, a non-ASCII letter and NUL, over lengths that cross 64-byte blocks
-    const piece = fc.constantFrom('ab', 'a', 'b_', '_a', 'ab1', '1ab', 'x', ' ', '\n', '\\', '(', '.', '->', '-', '>', '*/', '\u00e9', '\u0000', '0x1f', 'ab'.repeat(40));
+    // (blank runs of 63 and 70 bytes carry a member's mark across one or two blocks)
+    const piece = fc.constantFrom('ab', 'a', 'b_', '_a', 'ab1', '1ab', 'x', ' ', '\t', '\n', '\\', '(', '.', '->', '-', '>', '*/', '\u00e9', '\u0000', '0x1f', 'ab'.repeat(40), ' '.repeat(63), '\t'.repeat(70));
     const texts = fc.array(fc.array(piece, { maxLength: 120 }).map((p) => p.join('')), { minLength: 1, maxLength: 12 });
     const tokens = fc.array(fc.constantFrom('a', 'ab', 'b_', '_a', 'ab1', 'x', 'y', 'ab'.repeat(40), '.a', '.ab', '.x'), { minLength: 1, maxLength: 4 });
     let run = 0;
@@ -84,6 +85,16 @@ test('word index: block edges, file ends, subsets, unreadable files and odd name
       assert.deepEqual(await limited.query(files, ['nothing_here']), [at63, exact, missing]);
     } finally {
       limited.close();
+    }
+    // members: the mark as a block's last byte, and blanks from a mark through a whole block to the word
+    const markAt63 = w('mark63.c', ' '.repeat(63) + '.kick');
+    const arrowAcross = w('arrow.c', 'p ->' + ' \t\\\n'.repeat(40) + 'kick');
+    const notMember = w('plain.c', 'x > ' + ' '.repeat(130) + 'kick - kick');
+    const members = new WordIndex([markAt63, arrowAcross, notMember], bin, 2);
+    try {
+      assert.deepEqual(await members.query([markAt63, arrowAcross, notMember], ['.kick']), [markAt63, arrowAcross]);
+    } finally {
+      members.close();
     }
     const closed = new WordIndex(files, bin);
     closed.close();
