@@ -6,8 +6,8 @@ import type { Project } from './project';
 import type { Resolver } from './events';
 import { storesOf as exactStores } from './functions';
 import { NearestIndex } from './nearest-index';
-import { callArguments, type CallNames, occurrencesIn } from './occurrences';
-import { kbCallMayApply, namesInArguments } from './when-text';
+import { callArguments, type CallNames, mayBeDeclaredBefore, occurrencesIn } from './occurrences';
+import { identifierArgument, kbCallMayApply, namesInArguments } from './when-text';
 
 /**
  * Roles the checks look at. 'ipi-send' is for the simulator: no check reads it, so names whose only
@@ -71,7 +71,8 @@ export class AdmissionGate {
    * What a call of a knowledge-base name is recorded as. One whose `when` conditions cannot hold there
    * (cpumask_set_cpu on another mask): nothing, it has no events and such a name is never summarised. A hot-plug
    * state registration: the names in its arguments, since it matters (HP004) only once its startup callback has a
-   * summary, and it gives its caller none. Otherwise the name, which gets the file parsed.
+   * summary, and it gives its caller none, unless the callback may be the caller's parameter (then its caller is a
+   * registration wrapper, with a summary). Otherwise the name, which gets the file parsed.
    */
   private readonly callNames: CallNames = (name, code, open, budget) => {
     const entries = this.kb.forFunction(name);
@@ -79,7 +80,15 @@ export class AdmissionGate {
     const args = callArguments(code, open, budget);
     if (args === undefined) return [name];
     if (!kbCallMayApply(this.kb, name, args)) return [];
-    if (entries.every((e) => e.role === 'hotplug-state') && !/\/[*/]/.test(args)) return namesInArguments(args);
+    if (entries.every((e) => e.role === 'hotplug-state') && !/\/[*/]/.test(args)) {
+      // A startup callback that may be the enclosing function's (or macro's) parameter makes that a registration
+      // wrapper, which has a summary of its own (xen_cpuhp_setup(cb, ...)): parse.
+      for (const e of entries) {
+        const cb = e.callbacks && identifierArgument(args, e.callbacks.startup);
+        if (cb && cb !== 'NULL' && mayBeDeclaredBefore(code, cb, open, budget)) return [name];
+      }
+      return namesInArguments(args);
+    }
     return [name];
   };
 

@@ -1,7 +1,7 @@
 // HP001-HP004 over one function's CFG. Searches are breadth-first over (node, state) pairs: bounded, no path enumeration.
 import { Finding, OFFLINE_ROLES, PUBLISH_ROLES, Role, WitnessStep } from './types';
 import { SyntaxNode, findAll } from './parse';
-import { CoreEvent, eventsOf, Resolver, spanOf } from './events';
+import { callbackName, CoreEvent, eventsOf, Resolver, spanOf } from './events';
 import type { FnFacts } from './functions';
 import { SELF } from './cpu-identity';
 import { stripParens } from './cfg';
@@ -14,6 +14,8 @@ export interface CheckOptions {
   deadline: number;
   /** Finds the ipi-setup call inside a callback, for HP004's related location. */
   locateSetup?: (fn: string) => { file: string; span: Finding['span'] } | undefined;
+  /** Finds, in registration wrapper `fn`, its call of `registrar` that passes a parameter on in `state` (HP004). */
+  locateRegistration?: (fn: string, registrar: string, state: string) => { file: string; span: Finding['span'] } | undefined;
 }
 
 type Pos = { node: number; index: number };
@@ -402,25 +404,33 @@ export function isOnlineState(text: string): boolean {
   return runsWhileOnline(text);
 }
 
-/** HP004: an ONLINE-section hot-plug state whose startup callback sets up IPI vectors of its CPU. */
+/**
+ * HP004: an ONLINE-section hot-plug state whose startup callback sets up IPI vectors of its CPU. The registration is
+ * a knowledge-base call, or a call of a wrapper that passes its parameters on (`xen_cpuhp_setup(cb, ...)`).
+ */
 function stateCheck(ctx: Ctx): Finding[] {
   const out: Finding[] = [];
   for (const c of ctx.fn.calls) {
-    const evs = ctx.evs[c.cfgNode].filter((e) => e.callSite === c.id && e.role === 'hotplug-state' && e.entry.callbacks);
-    for (const R of evs) {
-      const cb = R.entry.callbacks!;
-      const state = c.args[cb.state];
-      const startup = c.args[cb.startup];
-      if (!state || !startup || !isOnlineState(state.text)) continue;
-      const name = stripParens(startup).text.replace(/^&\s*/, '');
+    const evs = ctx.evs[c.cfgNode].filter((e) => e.callSite === c.id && e.role === 'hotplug-state' && e.registration);
+    for (const { registration, ...R } of evs) {
+      const { startup, state } = registration!;
+      if (!isOnlineState(state)) continue;
+      const name = callbackName(startup);
       const setups = (ctx.r.summary(name, ctx.fn.file) ?? []).filter((e) => e.role === 'ipi-setup' && !e.guarded && (e.cpu === 0 || e.cpu === 'self'));
       if (!setups.length) continue;
       const s = setups[0];
       const chain = [name, ...s.via];
-      const msg = `\`${R.callee}()\` registers \`${name}()\`, which sets up IPI vectors (via ${chain.slice(1).map((v) => `\`${v}()\``).join(' → ')}), in the ONLINE state \`${state.text}\` at line ${line(R)}: it runs only after the CPU is already online`;
-      const f = base(ctx, 'HP004', 'warning', { ...R, cpu: '', cpuText: state.text }, msg, undefined, '', [{ event: R }]);
+      const through = R.via.length > 1 ? ` through \`${R.via[R.via.length - 1]}()\`` : '';
+      const msg = `\`${R.callee}()\` registers \`${name}()\`, which sets up IPI vectors (via ${chain.slice(1).map((v) => `\`${v}()\``).join(' → ')}), in the ONLINE state \`${state}\`${through} at line ${line(R)}: it runs only after the CPU is already online`;
+      const f = base(ctx, 'HP004', 'warning', { ...R, cpu: '', cpuText: state }, msg, undefined, '', [{ event: R }]);
       const loc = ctx.opts.locateSetup?.(name);
       f.related = [{ file: loc?.file ?? ctx.fn.file, span: loc?.span ?? spanOf(startup), message: `\`${name}()\` sets up IPI vectors here` }];
+      if (R.via.length > 1) {
+        // Through a wrapper: where the innermost one registers its parameter.
+        const [wrapper, registrar] = R.via.slice(-2);
+        const at = ctx.opts.locateRegistration?.(wrapper, registrar, state);
+        if (at) f.related.push({ ...at, message: `\`${wrapper}()\` registers its callback in the hot-plug state here` });
+      }
       out.push(f);
     }
   }

@@ -43,6 +43,24 @@ export interface SummaryEffect {
   vectors?: string[];
   /** Happens on some paths only. */
   may?: boolean;
+  /**
+   * hotplug-state only: the function registers a hot-plug state whose startup callback is its parameter `startup`
+   * (xen_cpuhp_setup(cb, ...) passing cb on), in the state given by its parameter `state` or written as `state`.
+   */
+  registers?: { startup: number; state: number | string };
+}
+
+/** What a hot-plug state registration registers, as seen at one call site (HP004). */
+export interface Registration {
+  /** The startup callback's argument. */
+  startup: SyntaxNode;
+  /** The state as written. */
+  state: string;
+}
+
+/** The function a callback argument names: `cb`, `&cb`, `(cb)`. */
+export function callbackName(arg: SyntaxNode): string {
+  return stripParens(arg).text.replace(/^&\s*/, '');
 }
 
 /** An event with the flags the checks need. */
@@ -54,6 +72,8 @@ export interface CoreEvent extends Event {
   order: number;
   /** Expanded from a function-like macro: events of one use may pair with each other. */
   macro?: boolean;
+  /** hotplug-state: the callback and the state this call registers (directly, or through a wrapper's parameters). */
+  registration?: Registration;
 }
 
 export interface Resolver {
@@ -247,9 +267,14 @@ export function eventsOf(cs: CallSite, r: Resolver, file?: string): CoreEvent[] 
   const fromEntry = (e: KbEntry, via: string[]) => {
     let cpu: string;
     let cpuText: string;
+    let registration: Registration | undefined;
     if (e.role === 'hotplug-state') {
       cpu = '';
       cpuText = '';
+      const cb = e.callbacks;
+      const startup = cb && cs.args[cb.startup];
+      const state = cb && cs.args[cb.state];
+      if (startup && state) registration = { startup, state: state.text };
     } else if (e.cpuArg === 'self') {
       cpu = SELF;
       cpuText = 'smp_processor_id()';
@@ -259,13 +284,25 @@ export function eventsOf(cs: CallSite, r: Resolver, file?: string): CoreEvent[] 
       cpu = cs.argKeys[e.cpuArg];
       cpuText = a.text;
     }
-    out.push({ role: e.role, cpu, cpuText, callee: cs.callee, ...at(), callSite: cs.id, via, entry: e, returnsStatus: e.returnsStatus, guarded: e.guarded, order: cs.id });
+    const ev: CoreEvent = { role: e.role, cpu, cpuText, callee: cs.callee, ...at(), callSite: cs.id, via, entry: e, returnsStatus: e.returnsStatus, guarded: e.guarded, order: cs.id };
+    if (registration) ev.registration = registration;
+    out.push(ev);
   };
   const fromSummary = (effects: readonly SummaryEffect[], prefix: string[]) => {
     for (const f of effects) {
       let cpu: string;
       let cpuText: string;
-      if (f.cpu === 'self') {
+      let registration: Registration | undefined;
+      if (f.role === 'hotplug-state') {
+        // A wrapper's registration: the callback (and maybe the state) are this call's arguments.
+        const reg = f.registers;
+        const startup = reg && cs.args[reg.startup];
+        const state = reg && (typeof reg.state === 'number' ? cs.args[reg.state]?.text : reg.state);
+        if (!startup || state === undefined) continue;
+        cpu = '';
+        cpuText = '';
+        registration = { startup, state };
+      } else if (f.cpu === 'self') {
         cpu = SELF;
         cpuText = 'smp_processor_id()';
       } else {
@@ -275,7 +312,9 @@ export function eventsOf(cs: CallSite, r: Resolver, file?: string): CoreEvent[] 
         cpuText = a.text;
       }
       const via = [...prefix, ...f.via].slice(0, MAX_VIA);
-      out.push({ role: f.role, cpu, cpuText, callee: cs.callee, ...at(), callSite: cs.id, via, entry: f.entry, returnsStatus: f.returnsStatus, guarded: f.guarded, may: f.may, order: cs.id });
+      const ev: CoreEvent = { role: f.role, cpu, cpuText, callee: cs.callee, ...at(), callSite: cs.id, via, entry: f.entry, returnsStatus: f.returnsStatus, guarded: f.guarded, may: f.may, order: cs.id };
+      if (registration) ev.registration = registration;
+      out.push(ev);
     }
   };
   const byName = (name: string, prefix: string[]) => {
@@ -312,7 +351,8 @@ export function eventsOf(cs: CallSite, r: Resolver, file?: string): CoreEvent[] 
 function dedupe(evs: CoreEvent[]): CoreEvent[] {
   const seen = new Set<string>();
   return evs.filter((e) => {
-    const k = `${e.role}|${e.cpu}|${e.entry.name}|${e.via.join('>')}`;
+    const reg = e.registration ? `|${e.registration.startup.startIndex}|${e.registration.state}` : '';
+    const k = `${e.role}|${e.cpu}|${e.entry.name}|${e.via.join('>')}${reg}`;
     if (seen.has(k)) return false;
     seen.add(k);
     return true;

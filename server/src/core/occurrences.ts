@@ -94,6 +94,47 @@ export function callArguments(code: string, open: number, budget?: ScanBudget): 
   return done(closers.length === 0 && limit === code.length ? code.slice(open + 1) : undefined);
 }
 
+/**
+ * Whether `name` occurs in `code` before `end` other than as the name of a function definition or declaration
+ * (`name(...)` then `{` or `;`) or of a `#define`: anywhere a parameter of that name may be declared
+ * (`int (*name)(unsigned int)`, `cb_t name,`, `#define M(name)`). Any other occurrence counts, in comments too: more
+ * parses are allowed, fewer not.
+ */
+export function mayBeDeclaredBefore(code: string, name: string, end: number, budget: ScanBudget): boolean {
+  if (budget.left <= 0) return true;
+  budget.left -= end;
+  const re = new RegExp(`(?<![A-Za-z0-9_])${name}(?![A-Za-z0-9_])`, 'g');
+  for (let m = re.exec(code); m && m.index < end; m = re.exec(code)) {
+    const open = skipBlanks(code, m.index + name.length);
+    if (code.charCodeAt(open) !== 40 /* ( */) {
+      if (isDefineName(code, m.index)) continue; // `#define hpet_cpuhp_online NULL`
+      return true;
+    }
+    const close = groupEnd(code, open);
+    if (close === undefined) return true;
+    const c = code.charCodeAt(skipBlanks(code, close));
+    if (c !== 123 /* { */ && c !== 59 /* ; */) return true;
+  }
+  return false;
+}
+
+/** Just past the `)` that closes the group opened at `open`; undefined when it does not close within HEADER_LIMIT. */
+function groupEnd(code: string, open: number): number | undefined {
+  const limit = Math.min(code.length, open + HEADER_LIMIT);
+  let depth = 0;
+  for (let i = open; i < limit; i++) {
+    const c = code.charCodeAt(i);
+    if (c === 40) depth++;
+    else if (c === 41 && --depth === 0) return i + 1;
+    else if (c === 34 || c === 39) i = endOfLiteral(code, i) - 1;
+    else if (c === 47) {
+      const j = skipBlanks(code, i);
+      if (j > i) i = j - 1;
+    }
+  }
+  return undefined;
+}
+
 /** Past blanks and comments. */
 function skipBlanks(code: string, i: number): number {
   for (;;) {

@@ -6,7 +6,7 @@ import { fileFacts, FileFacts, FnFacts } from './functions';
 import { SummaryTable, SummaryEffect } from './summaries';
 import { BudgetExceeded, checkFunction, ROLES_FOR_HOVER } from './checks';
 import { Suppressions } from './suppress';
-import { eventsOf, spanOf, kbEntriesFor, Resolver } from './events';
+import { callbackName, eventsOf, spanOf, kbEntriesFor, Resolver } from './events';
 import { type FileSummary, type FrozenFile, NotLoaded, thawFile } from './frozen';
 
 export type { TreeEdit } from './parse';
@@ -397,7 +397,11 @@ export class Project {
         const t0 = Date.now();
         const own = t0 + this.budget;
         try {
-          const fs = checkFunction(fn, this.table, { deadline: hardDeadline !== undefined ? Math.min(own, hardDeadline) : own, locateSetup: (n) => this.locateSetup(n) });
+          const fs = checkFunction(fn, this.table, {
+            deadline: hardDeadline !== undefined ? Math.min(own, hardDeadline) : own,
+            locateSetup: (n) => this.locateSetup(n),
+            locateRegistration: (w, registrar, state) => this.locateRegistration(w, registrar, state),
+          });
           // HP004 points into another function: its position does not move with this one.
           if (!fs.some((f) => f.code === 'HP004')) next.set(fn.key, { deps, gen, start: fn.span.start, line: fn.span.startLine, col: fn.span.startCol, findings: fs });
           for (const f of fs) keep(f);
@@ -426,6 +430,17 @@ export class Project {
     }
     return undefined;
   }
+
+  private locateRegistration(wrapper: string, registrar: string, state: string): { file: string; span: Span } | undefined {
+    for (const fn of this.functionFacts(wrapper)) {
+      for (const c of fn.calls) {
+        if (c.name !== registrar) continue;
+        const reg = eventsOf(c, this.table, fn.file).find((e) => e.registration && fn.params.includes(callbackName(e.registration.startup)));
+        if (reg && (reg.registration!.state === state || fn.params.includes(reg.registration!.state))) return { file: fn.file, span: spanOf(c.node) };
+      }
+    }
+    return undefined;
+  }
 }
 
 function verb(role: string): string {
@@ -449,6 +464,11 @@ function verb(role: string): string {
 }
 
 function describeEffect(fn: string, e: SummaryEffect, params: string[]): string {
+  if (e.registers) {
+    const { startup, state } = e.registers;
+    const name = (i: number) => `\`${params[i] || `#${i}`}\``;
+    return `\`${fn}()\` registers its parameter ${name(startup)} as the startup callback of the hot-plug state ${typeof state === 'number' ? `in its parameter ${name(state)}` : `\`${state}\``} via ${e.via.map((v) => `\`${v}()\``).join(' → ')}${e.may ? ' (on some paths)' : ''}`;
+  }
   const cpu = e.cpu === 'self' ? 'the running CPU' : `CPU \`${params[e.cpu] || `#${e.cpu}`}\``;
   const online = ['online-sync', 'online-kick', 'online-direct'].includes(e.role) ? ' online' : '';
   return `\`${fn}()\` ${verb(e.role)} ${cpu}${online} via ${e.via.map((v) => `\`${v}()\``).join(' → ')}${e.may ? ' (on some paths)' : ''}`;

@@ -1,6 +1,6 @@
 // Function summaries: the role effects a function has on its parameters or on 'self', to a bounded fixpoint.
 import type { KnowledgeBase } from './kb/kb';
-import { eventsOf, Resolver, SummaryEffect } from './events';
+import { callbackName, CoreEvent, eventsOf, Resolver, SummaryEffect } from './events';
 import { FieldStore, FnFacts, mustNodes } from './functions';
 import { SELF } from './cpu-identity';
 import { NotLoaded } from './frozen';
@@ -421,7 +421,16 @@ export function effectsOf(f: FnFacts, r: Resolver): SummaryEffect[] {
     if (!evs.length) continue;
     for (const e of evs) {
       let cpu: number | 'self';
-      if (e.role === 'hotplug-state') continue;
+      if (e.role === 'hotplug-state') {
+        // A registration matters to callers only when its callback is this function's parameter (a wrapper).
+        const registers = passedOn(f, e);
+        if (!registers) continue;
+        must ??= mustNodes(f);
+        const eff: SummaryEffect = { role: e.role, cpu: registers.startup, via: e.via, entry: e.entry, registers };
+        if (e.may || !must.has(c.cfgNode)) eff.may = true;
+        mergeInto(out, [eff]);
+        continue;
+      }
       if (e.cpu === SELF) cpu = 'self';
       else {
         const i = f.params.indexOf(e.cpu);
@@ -442,6 +451,15 @@ export function effectsOf(f: FnFacts, r: Resolver): SummaryEffect[] {
   return f.synthetic ? out : out.sort(effectOrder);
 }
 
+/** The parameters a registration's callback (and state, when it is one) come from; undefined for other callbacks. */
+function passedOn(f: FnFacts, e: CoreEvent): SummaryEffect['registers'] {
+  if (!e.registration) return undefined;
+  const startup = f.params.indexOf(callbackName(e.registration.startup));
+  if (startup < 0) return undefined;
+  const state = f.params.indexOf(e.registration.state.replace(/^\(\s*(\w+)\s*\)$/, '$1'));
+  return { startup, state: state >= 0 ? state : e.registration.state };
+}
+
 function effectOrder(a: SummaryEffect, b: SummaryEffect): number {
   const x = key(a);
   const y = key(b);
@@ -449,7 +467,8 @@ function effectOrder(a: SummaryEffect, b: SummaryEffect): number {
 }
 
 function key(e: SummaryEffect): string {
-  return `${e.role}|${e.cpu}|${e.entry.name}|${e.entry.source}|${e.returnsStatus ? 1 : 0}|${e.guarded ? 1 : 0}`;
+  const reg = e.registers ? `|${e.registers.startup}|${typeof e.registers.state === 'number' ? `#${e.registers.state}` : e.registers.state}` : '';
+  return `${e.role}|${e.cpu}|${e.entry.name}|${e.entry.source}|${e.returnsStatus ? 1 : 0}|${e.guarded ? 1 : 0}${reg}`;
 }
 
 function mergeInto(into: SummaryEffect[], add: readonly SummaryEffect[]): void {

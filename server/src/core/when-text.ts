@@ -40,3 +40,28 @@ function strip(s: string): string {
 export function namesInArguments(args: string): string[] {
   return [...new Set(args.replace(/"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'/g, ' ').match(/[A-Za-z_]\w*/g) ?? [])];
 }
+
+/**
+ * The identifier an argument of a call is, when it is one (parentheses, `&` and blanks around allowed): the
+ * argument `index` of `args` (its group and the rest of its statement, from callArguments). Undefined for any
+ * other argument, or a list that does not have it.
+ */
+export function identifierArgument(args: string, index: number): string | undefined {
+  let depth = 0;
+  let at = 0;
+  let from = 0;
+  for (let i = 0; i <= args.length; i++) {
+    const c = args[i];
+    if (c === '"' || c === "'") {
+      for (i++; i < args.length && args[i] !== c; i++) if (args[i] === '\\') i++;
+      if (i >= args.length) return undefined;
+    } else if (c === '(' || c === '[' || c === '{') depth++;
+    else if (i === args.length || (depth === 0 && (c === ',' || c === ')'))) {
+      if (at === index) return /^[\s(&]*([A-Za-z_]\w*)[\s)]*$/.exec(args.slice(from, i))?.[1];
+      if (c !== ',') return undefined;
+      at++;
+      from = i + 1;
+    } else if (c === ')' || c === ']' || c === '}') depth--;
+  }
+  return undefined;
+}

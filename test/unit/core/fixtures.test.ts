@@ -9,6 +9,7 @@ const SETS: { title: string; files: string[] }[] = [
   { title: 'HP002 status tracking and polarity', files: ['hp002.c'] },
   { title: 'HP003 teardown before offline', files: ['hp003.c'] },
   { title: 'HP004 ONLINE-section hot-plug states', files: ['hp004.c'] },
+  { title: 'HP004 through registration wrappers, macros and state parameters, across files', files: ['wrapreg/guest.c', 'wrapreg/users.c'] },
   { title: 'wrappers across files and recursion', files: ['xfile/kick.c', 'xfile/users.c'] },
   { title: 'ops tables from designated initialisers and assignments, across files', files: ['xfile/ops-def.c', 'xfile/ops-use.c'] },
   { title: 'same static names in two files resolve to their own file', files: ['dup/bad.c', 'dup/good.c'] },

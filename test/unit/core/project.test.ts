@@ -146,6 +146,30 @@ test('hover: KB entry with its note, and an inferred chain for a wrapper', () =>
   assert.match(def.markdown, /`kick_twice\(\)` publishes CPU `target` online via `kick_and_wait\(\)` → `native_cpu_up\(\)`/);
 });
 
+test('hover: a registration wrapper names the parameter it registers, and the state', () => {
+  const p = projectOf(['wrapreg/guest.c', 'wrapreg/users.c']);
+  const guest = fixture('wrapreg/guest.c');
+  const text = read('wrapreg/guest.c');
+  const at = (name: string) => p.hoverAt(guest, offsetOf(text, `${name}(`) + 2)!.markdown;
+  assert.equal(at('acme_cpuhp_setup').split('\n\n')[1], '`acme_cpuhp_setup()` registers its parameter `cpu_online_cb` as the startup callback of the hot-plug state `CPUHP_AP_ONLINE_DYN` via `cpuhp_setup_state_nocalls()` (on some paths)');
+  assert.match(at('acme_register_state'), /registers its parameter `startup` as the startup callback of the hot-plug state in its parameter `state` via `cpuhp_setup_state\(\)`/);
+  assert.match(at('acme_register_online'), /via `acme_register_state\(\)` → `cpuhp_setup_state\(\)`/);
+  assert.equal(p.hoverAt(guest, offsetOf(text, 'acme_stats_init(') + 2), undefined, 'registers its own callback: no summary');
+});
+
+test('editing the state inside a registration wrapper updates its callers\' HP004 in other files', () => {
+  const p = projectOf(['wrapreg/guest.c', 'wrapreg/users.c']);
+  const guest = fixture('wrapreg/guest.c');
+  const users = fixture('wrapreg/users.c');
+  const lines = (file: string) => p.findings(file).filter((f) => f.code === 'HP004').map((f) => f.span.startLine + 1);
+  assert.deepEqual(lines(users), [31, 37, 39]);
+  const text = read('wrapreg/guest.c');
+  p.setFile(guest, text.replace('CPUHP_AP_ONLINE_DYN, "x86/acme/guest:online"', 'CPUHP_ACME_STARTING, "x86/acme/guest:starting"'));
+  assert.deepEqual(lines(users), [37, 39], 'the ONLINE slot of acme_cpuhp_setup() is a STARTING one now');
+  p.setFile(guest, text);
+  assert.deepEqual(lines(users), [31, 37, 39]);
+});
+
 test('functions and functionAt', () => {
   const p = projectOf(['hp003.c']);
   const file = fixture('hp003.c');

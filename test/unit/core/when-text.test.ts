@@ -161,6 +161,53 @@ test('a hot-plug state registration is parsed once a callback it names has a sum
     }
   }));
 
+test('a registration wrapper (its callback is its parameter) is parsed at once, and its callers once it has a summary', () =>
+  inTree(async (dir, w) => {
+    // setup.c names nothing but the registration; acme_guest_init passes an IPI set-up into the ONLINE slot
+    w('arch/acme/setup.c', 'int acme_cpuhp_setup(int (*prepare_cb)(unsigned int), int (*online_cb)(unsigned int))', '{',
+      '\tint rc = cpuhp_setup_state_nocalls(CPUHP_ACME_PREPARE, "acme:prepare", prepare_cb, NULL);', '',
+      '\treturn rc < 0 ? rc : cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "acme:online", online_cb, NULL);', '}');
+    w('arch/acme/ipi.c', 'int acme_ipi_prepare(unsigned int cpu)', '{', '\treturn bind_ipi_to_irqhandler(ACME_RESCHED, cpu, acme_resched, 0, "resched", NULL);', '}');
+    w('arch/acme/guest.c', 'void __init acme_guest_init(void)', '{', '\tacme_cpuhp_setup(acme_lock_online, acme_ipi_prepare);', '}', '',
+      'void __init acme_good_init(void)', '{', '\tacme_cpuhp_setup(acme_ipi_prepare, acme_lock_online);', '}');
+    w('drivers/acme/quiet.c', 'static int acme_quiet_online(unsigned int cpu)', '{', '\treturn 0;', '}', '',
+      'static int __init acme_quiet_init(void)', '{', '\treturn cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "acme/quiet:online", acme_quiet_online, NULL);', '}');
+    const plain = await scan([dir], { prefilter: false });
+    assert.deepEqual(plain.findings.map((f) => `${f.function} ${f.code} ${f.span.startLine + 1}`), ['acme_guest_init HP004 3']);
+    // related: the callback's set-up, and the wrapper's registration of its parameter in the ONLINE state
+    assert.deepEqual(plain.findings[0].related.map((r) => `${path.relative(dir, r.file)}:${r.span.startLine + 1}`), ['arch/acme/ipi.c:3', 'arch/acme/setup.c:5']);
+    for (const gate of [true, false]) {
+      const r = await fastScan(collectFiles([dir]), [dir], { search: 'js', workers: 1, gate });
+      assert.equal(JSON.stringify(r.findings), JSON.stringify(plain.findings), `gate ${gate}`);
+      if (gate) assert.ok(!r.loaded.some((f) => f.endsWith('quiet.c')), 'a registration of its own callback, without a summary: not parsed');
+    }
+  }));
+
+test('whenever a function passes its parameter on as a registration\'s callback, the gate parses its file', () => {
+  // how the parameter is declared, and how the callback is written in the call
+  const param = fc.constantFrom('int (*cb)(unsigned int)', 'int (* cb) (unsigned int cpu)', 'cpuhp_cb_t cb', 'int cb(unsigned int)',
+    'cpuhp_cb_t cb __maybe_unused', 'int (*cb)(unsigned int) /* startup */');
+  const spelling = fc.constantFrom('cb', '&cb', '(cb)', ' cb /* startup */', '( & cb )', 'acme_cb');
+  const before = fc.constantFrom('', 'static int acme_cb(unsigned int cpu)\n{\n\treturn 0;\n}\n', 'static int cb(unsigned int cpu);\n', '/* cb( runs later */\n');
+  const macro = fc.boolean();
+  let wrappers = 0;
+  fc.assert(
+    fc.property(param, spelling, before, macro, (param, spelling, before, macro) => {
+      const text = macro
+        ? `${before}#define acme_register(cb) \\\n\tcpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "acme:online", ${spelling}, NULL)\n`
+        : `${before}int acme_register(${param})\n{\n\treturn cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "acme:online", ${spelling}, NULL);\n}\n`;
+      const p = new Project(kb);
+      p.setFile('/t/reg.c', text);
+      if (!(p.summary('acme_register') ?? []).some((e) => e.role === 'hotplug-state')) return;
+      wrappers++;
+      const tokens = new Set(['cpuhp_setup_state']);
+      assert.ok(new AdmissionGate(kb).classify('/t/reg.c', text, tokens, identifierPattern([...tokens])!), text);
+    }),
+    propertyRuns(300),
+  );
+  assert.ok(wrappers > 100, `wrappers were exercised: ${wrappers}`);
+});
+
 test('whenever a registration is HP004, the gate parses its file once the callback has a summary', () => {
   const cb = '/t/cb.c';
   const cbText = 'int acme_cb(unsigned int cpu)\n{\n\treturn xen_smp_intr_init(cpu);\n}\n';
