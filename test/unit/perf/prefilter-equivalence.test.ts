@@ -14,6 +14,7 @@ import { fastScan } from '../../../server/src/cli/scan-fast';
 import { findRipgrep, mainThreadSearch, searchFiles } from '../../../server/src/cli/scan-workers';
 import { WordIndex, wordIndexBinary } from '../../../server/src/cli/word-index';
 import { inTempDir } from '../cli/helpers';
+import { ARCH, kernelSkip } from '../kernel-tree';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const norm = (x: unknown) => JSON.stringify(x);
@@ -196,10 +197,6 @@ test('files over the size limit: every search has the scan warn about each, as t
   });
 });
 
-// The kernel's arch/: the whole tree unpacked by `npm run bench`, or arch/ alone unpacked by .ci/install.
-const ARCH = [path.join(ROOT, '.cache', 'linux-6.1', 'arch'), path.join(ROOT, '.cache', 'linux-6.1-arch', 'arch')].find((d) => fs.existsSync(d));
-// Set HOTPLUG_RACE_KERNEL=0 to leave it out of a quick local run; CI always has the tree, so it always runs there.
-const kernelSkip = !ARCH ? 'no kernel arch/ under .cache (bash .ci/install unpacks it)' : process.env.HOTPLUG_RACE_KERNEL === '0' ? 'HOTPLUG_RACE_KERNEL=0' : false;
 // Our own driver beside arch/, whose races exist only through arch/'s functions (x86 smpboot, Xen time and
 // enlighten_hvm), so that both scans must widen into the kernel to report them.
 const SEEDED = `#include <linux/cpu.h>
