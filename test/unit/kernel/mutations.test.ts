@@ -93,6 +93,18 @@ const MUTATIONS: Mutation[] = [
     edits: { 'smp.c': (t) => moveLines(t, 'start_secondary', /^if \(smp_ops->setup_cpu\)$/, /^set_cpu_online\(cpu, true\);$/, 'after', 2) },
     expect: [['smp.c:start_secondary HP001', /published online by `set_cpu_online\(\)` .* before its IPI vectors are set up by `smp_ops->setup_cpu\(\)`/]],
   },
+  {
+    title: 'loongarch: loongson_init_secondary() after set_cpu_online() in start_secondary() (HP001)',
+    dir: 'loongarch/kernel',
+    edits: { 'smp.c': (t) => moveLines(t, 'start_secondary', /^loongson_init_secondary\(\);$/, /^set_cpu_online\(cpu, true\);$/, 'after') },
+    expect: [['smp.c:start_secondary HP001', /published online by `set_cpu_online\(\)` .* before its IPI vectors are set up by `loongson_init_secondary\(\)`/]],
+  },
+  {
+    title: 'mips: mp_ops->init_secondary() after set_cpu_online() in start_secondary() (HP001, through the ops table)',
+    dir: 'mips/kernel',
+    edits: { 'smp.c': (t) => moveLines(t, 'start_secondary', /^mp_ops->init_secondary\(\);$/, /^set_cpu_online\(cpu, true\);$/, 'after') },
+    expect: [['smp.c:start_secondary HP001', /published online by `set_cpu_online\(\)` .* before its IPI vectors are set up by `mp_ops->init_secondary\(\)`/]],
+  },
 ];
 
 function summary(dir: string, findings: Finding[]): string[] {
