@@ -64,6 +64,12 @@ const MUTATIONS: Mutation[] = [
     ],
   },
   {
+    title: 'Xen: the IPIs bound in xen_cpu_up_online(), the ONLINE callback (HP004 at its registration)',
+    dir: 'x86/xen',
+    edits: { 'enlighten.c': (t) => replaceIn(t, 'xen_cpu_up_online', /xen_init_lock_cpu\(cpu\);/, 'xen_init_lock_cpu(cpu);\n\tif (xen_smp_intr_init(cpu))\n\t\treturn -ENOMEM;') },
+    expect: [['enlighten.c:xen_cpuhp_setup HP004', /`cpuhp_setup_state_nocalls\(\)` registers `xen_cpu_up_online\(\)`, which sets up IPI vectors \(via `xen_smp_intr_init\(\)`\), in the ONLINE state `CPUHP_AP_ONLINE_DYN` at line/]],
+  },
+  {
     title: 'Xen HVM: the IPIs freed before common_cpu_die() says the CPU is dead (HP003)',
     dir: 'x86/xen',
     edits: { 'smp_hvm.c': (t) => moveLines(t, 'xen_hvm_cpu_die', /^xen_smp_intr_free\(cpu\);$/, /common_cpu_die\(cpu\)/, 'before') },
