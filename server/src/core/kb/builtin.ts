@@ -47,11 +47,6 @@ const RAW: Raw[] = [
   { name: 'wakeup_secondary_cpu', role: 'online-kick', cpuArg: 0, note: 'x86: INIT/SIPI wake-up of the physical APIC id (arg 0), as a plain function in older kernels' },
   { name: 'wakeup_secondary_cpu', kind: 'field', role: 'online-kick', cpuArg: 0, note: 'x86 apic->wakeup_secondary_cpu(apicid, start_eip): numachip, UV, SEV-SNP, ACPI MADT wake-up' },
   { name: 'wakeup_secondary_cpu_64', kind: 'field', role: 'online-kick', cpuArg: 0, note: 'x86 apic->wakeup_secondary_cpu_64(apicid, start_ip)' },
-  { name: 'native_kick_ap', role: 'online-kick', cpuArg: 0, note: 'x86 6.5+: kicks the AP, which then waits in cpuhp_ap_sync_alive()' },
-  { name: 'smp_ops.kick_ap_alive', role: 'online-kick', cpuArg: 0, note: 'x86 6.5+ smp_ops hook: native_kick_ap or xen_pv_kick_ap' },
-  { name: 'arch_cpuhp_kick_ap_alive', role: 'online-kick', cpuArg: 0, note: 'CPUHP_BP_KICK_AP arch hook (6.5+)' },
-  { name: 'cpuhp_kick_ap_alive', role: 'online-kick', cpuArg: 0, note: 'CPUHP_BP_KICK_AP (6.5+): kicks the AP to the ALIVE sync point' },
-  { name: 'xen_pv_kick_ap', role: 'online-kick', cpuArg: 0, note: 'Xen PV 6.5+: VCPUOP_up' },
   { name: 'boot_secondary', role: 'online-kick', cpuArg: 0, note: 'arm64/xtensa: starts the secondary CPU (arm64: cpu_ops->cpu_boot)' },
   { name: 'cpu_boot', kind: 'field', role: 'online-kick', cpuArg: 0, note: 'arm64 cpu_operations.cpu_boot: PSCI, spin-table or ACPI parking protocol' },
   { name: 'smp_boot_secondary', kind: 'field', role: 'online-kick', cpuArg: 0, note: 'arm smp_operations.smp_boot_secondary: platform hook that starts the secondary CPU' },
@@ -178,4 +173,7 @@ export const BUILTIN_LEXICON: Lexicon = {
   apEntryFunctions: ['start_secondary', 'secondary_start_kernel', 'smp_callin', 'cpu_bringup', 'cpu_bringup_and_idle', 'smp_start_secondary', 'start_kernel_secondary', 'csky_start_secondary', 'secondary_start_kernel_c'],
   apEntryCalls: ['notify_cpu_starting', 'cpu_startup_entry', 'cpuhp_ap_sync_alive', 'cpuhp_online_idle'],
   bootCpuPublishers: ['boot_cpu_init', 'mark_bsp_online', 'smp_prepare_boot_cpu', 'native_smp_prepare_boot_cpu', 'smp_setup_processor_id'],
+  // 6.5+ CPUHP_BP_KICK_AP: x86 native_kick_ap() (also smp_ops.kick_ap_alive), Xen PV xen_pv_kick_ap() (VCPUOP_up),
+  // through arch_cpuhp_kick_ap_alive() and cpuhp_kick_ap_alive(); the AP then waits in cpuhp_ap_sync_alive().
+  gatedKicks: ['native_kick_ap', 'arch_cpuhp_kick_ap_alive', 'cpuhp_kick_ap_alive', 'xen_pv_kick_ap'],
 };

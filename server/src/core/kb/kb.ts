@@ -29,6 +29,12 @@ export interface Lexicon {
    * CPU exists to send an IPI yet, so their publish is not a race and need not reach callers' summaries.
    */
   bootCpuPublishers?: string[];
+  /**
+   * Kicks after which the new CPU waits, before it can mark itself online, until a later hot-plug state releases it
+   * (6.5+: it spins in cpuhp_ap_sync_alive() until CPUHP_BRINGUP_CPU's cpuhp_bringup_ap()). They publish nothing, so
+   * an IPI set-up after one is in time (kernel-kb R2); calls of them have no events, whatever their bodies do.
+   */
+  gatedKicks?: string[];
 }
 
 export class KnowledgeBase {
