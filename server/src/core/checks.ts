@@ -25,7 +25,9 @@ class Ctx {
   private ticks = 0;
   constructor(readonly fn: FnFacts, readonly r: Resolver, readonly opts: CheckOptions) {
     this.evs = fn.cfg.nodes.map(() => []);
-    for (const c of fn.calls) this.evs[c.cfgNode].push(...eventsOf(c, r, fn.file));
+    // Inside a gated kick (6.5+ xen_pv_kick_ap: VCPUOP_up), the new CPU it starts waits to be released: not online.
+    const gated = r.kb.lexicon.gatedKicks?.includes(fn.name);
+    for (const c of fn.calls) this.evs[c.cfgNode].push(...eventsOf(c, r, fn.file).filter((e) => !(gated && e.role === 'online-kick')));
   }
   tick(): void {
     if ((++this.ticks & 255) === 0 && Date.now() > this.opts.deadline) throw new BudgetExceeded();
