@@ -111,6 +111,12 @@ const MUTATIONS: Mutation[] = [
     edits: { 'smp.c': (t) => moveLines(t, 'start_secondary', /^mp_ops->init_secondary\(\);$/, /^set_cpu_online\(cpu, true\);$/, 'after') },
     expect: [['smp.c:start_secondary HP001', /published online by `set_cpu_online\(\)` .* before its IPI vectors are set up by `mp_ops->init_secondary\(\)`/]],
   },
+  {
+    title: 'csky: the IPI\'s enable_percpu_irq() after set_cpu_online() in csky_start_secondary() (HP001, booting side)',
+    dir: 'csky/kernel',
+    edits: { 'smp.c': (t) => moveLines(t, 'csky_start_secondary', /^enable_percpu_irq\(ipi_irq, 0\);$/, /^set_cpu_online\(cpu, true\);$/, 'after') },
+    expect: [['smp.c:csky_start_secondary HP001', /published online by `set_cpu_online\(\)` .* before its IPI vectors are set up by `enable_percpu_irq\(\)`/]],
+  },
 ];
 
 function summary(dir: string, findings: Finding[]): string[] {
