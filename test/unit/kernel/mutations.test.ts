@@ -117,6 +117,12 @@ const MUTATIONS: Mutation[] = [
     edits: { 'smp.c': (t) => moveLines(t, 'csky_start_secondary', /^enable_percpu_irq\(ipi_irq, 0\);$/, /^set_cpu_online\(cpu, true\);$/, 'after') },
     expect: [['smp.c:csky_start_secondary HP001', /published online by `set_cpu_online\(\)` .* before its IPI vectors are set up by `enable_percpu_irq\(\)`/]],
   },
+  {
+    title: 'x86: smp_callin() (which calls apic_ap_setup()) after set_cpu_online() in start_secondary() (HP001, through a wrapper)',
+    dir: 'x86/kernel',
+    edits: { 'smpboot.c': (t) => moveLines(t, 'start_secondary', /^smp_callin\(\);$/, /^set_cpu_online\(smp_processor_id\(\), true\);$/, 'after') },
+    expect: [['smpboot.c:start_secondary HP001', /published online by `set_cpu_online\(\)` .* before its IPI vectors are set up by `smp_callin\(\)` \(via `apic_ap_setup\(\)`\)/]],
+  },
 ];
 
 function summary(dir: string, findings: Finding[]): string[] {
