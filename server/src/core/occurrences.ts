@@ -118,9 +118,8 @@ export function mayBeDeclaredBefore(code: string, name: string, end: number, bud
   return false;
 }
 
-/** Just past the `)` that closes the group opened at `open`; undefined when it does not close within HEADER_LIMIT. */
-function groupEnd(code: string, open: number): number | undefined {
-  const limit = Math.min(code.length, open + HEADER_LIMIT);
+/** Just past the `)` that closes the group opened at `open`; undefined when it does not close before `limit`. */
+function groupEnd(code: string, open: number, limit = Math.min(code.length, open + HEADER_LIMIT)): number | undefined {
   let depth = 0;
   for (let i = open; i < limit; i++) {
     const c = code.charCodeAt(i);
@@ -210,19 +209,12 @@ function bodyFollows(code: string, open: number, budget: ScanBudget): boolean {
   };
   for (;;) {
     // a parenthesised group
-    let depth = 0;
-    for (; i < limit; i++) {
-      const c = code.charCodeAt(i);
-      if (c === 40) depth++;
-      else if (c === 41 && --depth === 0) break;
-      else if (c === 34 || c === 39) i = endOfLiteral(code, i) - 1;
-      else if (c === 47) {
-        const j = skipBlanks(code, i);
-        if (j > i) i = j - 1;
-      }
+    const close = groupEnd(code, i, limit);
+    if (close === undefined) {
+      i = limit;
+      return done(true); // too long to tell: count it
     }
-    if (i >= limit) return done(true); // too long to tell: count it
-    i++;
+    i = close;
     for (;;) {
       i = skipBlanks(code, i);
       if (i >= limit) return done(i < code.length);

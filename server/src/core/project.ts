@@ -3,10 +3,10 @@ import type { Event, Finding, Span } from './types';
 import { KnowledgeBase } from './kb/kb';
 import { parseText, Parsed, Tree, TreeEdit, SyntaxNode } from './parse';
 import { fileFacts, FileFacts, FnFacts } from './functions';
-import { SummaryTable, SummaryEffect } from './summaries';
+import { passedOn, SummaryTable, SummaryEffect } from './summaries';
 import { BudgetExceeded, checkFunction, ROLES_FOR_HOVER } from './checks';
 import { Suppressions } from './suppress';
-import { callbackName, eventsOf, spanOf, kbEntriesFor, Resolver } from './events';
+import { eventsOf, spanOf, kbEntriesFor, Resolver } from './events';
 import { type FileSummary, type FrozenFile, NotLoaded, thawFile } from './frozen';
 
 export type { TreeEdit } from './parse';
@@ -435,8 +435,11 @@ export class Project {
     for (const fn of this.functionFacts(wrapper)) {
       for (const c of fn.calls) {
         if (c.name !== registrar) continue;
-        const reg = eventsOf(c, this.table, fn.file).find((e) => e.registration && fn.params.includes(callbackName(e.registration.startup)));
-        if (reg && (reg.registration!.state === state || fn.params.includes(reg.registration!.state))) return { file: fn.file, span: spanOf(c.node) };
+        const passes = eventsOf(c, this.table, fn.file).some((e) => {
+          const reg = passedOn(fn, e);
+          return reg && (typeof reg.state === 'number' || reg.state === state);
+        });
+        if (passes) return { file: fn.file, span: spanOf(c.node) };
       }
     }
     return undefined;

@@ -452,7 +452,7 @@ export function effectsOf(f: FnFacts, r: Resolver): SummaryEffect[] {
 }
 
 /** The parameters a registration's callback (and state, when it is one) come from; undefined for other callbacks. */
-function passedOn(f: FnFacts, e: CoreEvent): SummaryEffect['registers'] {
+export function passedOn(f: FnFacts, e: CoreEvent): SummaryEffect['registers'] {
   if (!e.registration) return undefined;
   const startup = f.params.indexOf(callbackName(e.registration.startup));
   if (startup < 0) return undefined;

@@ -4,11 +4,11 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { scan } from '../../../server/src/cli/scan-engine';
 import type { Finding } from '../../../server/src/core/types';
 import { ARCH, kernelSkip } from '../kernel-tree';
+import { inTempDir } from '../cli/helpers';
 
 /** Function `fn`'s definition in kernel style (a header, then `{` and `}` alone on their lines), up to its `}`. */
 function bodyOf(text: string, fn: string): [number, number] {
@@ -129,15 +129,12 @@ function summary(dir: string, findings: Finding[]): string[] {
   return findings.map((f) => `${path.relative(dir, f.file)}:${f.function} ${f.code}`).sort();
 }
 
-async function inCopy(dir: string, body: (copy: string) => Promise<void>): Promise<void> {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hp-kernel-'));
-  try {
+function inCopy(dir: string, body: (copy: string) => Promise<void>): Promise<void> {
+  return inTempDir('hp-kernel-', async (tmp) => {
     const copy = path.join(tmp, dir);
     fs.cpSync(path.join(ARCH!, dir), copy, { recursive: true });
     await body(copy);
-  } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
+  });
 }
 
 test('the shipped directories scan clean', { skip: kernelSkip, timeout: 600_000 }, async () => {
